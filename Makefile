@@ -1,0 +1,49 @@
+# Dossier: `make run` serves the archive, `make test` runs every test. Both set up what they need.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test setup lint bench browser-deps clean
+
+$(VENV)/.runtime: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Dossier needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Database, seed collection, static files and search index; safe to repeat, loads nothing twice.
+setup: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seed_collection
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py ensure_admin
+
+# Plain HTTP on loopback: the production-only HTTPS settings are off unless you set DJANGO_SECURE=1.
+run: setup
+	DJANGO_SECURE=$${DJANGO_SECURE:-0} $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+browser-deps:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'"; exit 1; \
+	  fi; }
+
+test: $(VENV)/.dev browser-deps
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) var test-artifacts

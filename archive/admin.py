@@ -1,0 +1,92 @@
+"""Declarative admin for the archive; the upload page hangs off the article changelist."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from archive.models import Article, ArticleAuthor, Author, Capture, Outlet, Topic
+
+admin.site.site_header = "Dossier administration"
+admin.site.site_title = "Dossier admin"
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "homepage"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "affiliation", "slug"]
+    search_fields = ["name", "affiliation"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "query", "slug"]
+    search_fields = ["name", "query", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["excluded"]
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    extra = 1
+    autocomplete_fields = ["author"]
+    verbose_name = "author"
+    verbose_name_plural = "authors (in byline order)"
+
+
+class CaptureInline(admin.TabularInline):
+    """Originals are evidence: shown and downloadable, never edited in place."""
+
+    model = Capture
+    extra = 0
+    can_delete = False
+    fields = ["file_name", "media_type", "size", "sha256", "uploaded_by", "uploaded_at", "download"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="original")
+    def download(self, capture):
+        return format_html('<a href="{}">download</a>', capture.get_absolute_url())
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "published", "date_precision", "word_count", "created"]
+    list_filter = ["date_precision", "topics", "outlet", "language"]
+    list_select_related = ["outlet"]
+    search_fields = ["title", "lede", "authors__name", "outlet__name", "source_url"]
+    date_hierarchy = "published"
+    autocomplete_fields = ["outlet", "topics"]
+    readonly_fields = ["word_count", "content_hash", "created", "updated"]
+    inlines = [ArticleAuthorInline, CaptureInline]
+    fieldsets = [
+        (None, {"fields": [
+            "title", "slug", "outlet", ("published", "date_precision"), "source_url",
+        ]}),
+        ("Text", {"fields": ["lede", "body_text", "body_html", "language"]}),
+        ("Topics", {"fields": ["topics"]}),
+        ("Bookkeeping", {"fields": readonly_fields, "classes": ["collapse"]}),
+    ]
+
+
+@admin.register(Capture)
+class CaptureAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "article", "media_type", "size", "uploaded_by", "uploaded_at"]
+    list_filter = ["media_type"]
+    search_fields = ["file_name", "sha256", "article__title"]
+    date_hierarchy = "uploaded_at"
+    list_select_related = ["article", "uploaded_by"]
+    exclude = ["content"]
+    readonly_fields = [
+        "article", "file_name", "media_type", "sha256", "size", "uploaded_by", "uploaded_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,166 @@
+"""Browse pages: thin views over the QuerySet rules in ``archive.models``."""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+
+from archive.models import Article, Author, Capture, DatePrecision, Outlet, Topic
+from search.topics import topics_for_article
+
+
+def paginate(request, queryset, per_page: int | None = None):
+    """One page of ``queryset``; out-of-range or junk page numbers give the nearest page."""
+    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE, orphans=3)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def article_page(request, queryset):
+    """A page of articles with their outlet and authors fetched in bulk."""
+    return paginate(request, queryset.with_related())
+
+
+@require_safe
+def home(request):
+    articles = Article.objects.latest_first().with_related()[:10]
+    return render(request, "archive/home.html", {
+        "articles": articles,
+        "topics": Topic.objects.all(),
+        "months": Article.objects.month_counts()[:24],
+        "outlets": Outlet.objects.with_article_counts().filter(article_count__gt=0)
+        .order_by("-article_count", "name")[:15],
+        "authors": Author.objects.with_article_counts().filter(article_count__gt=0)
+        .order_by("-article_count", "name")[:15],
+        "article_count": Article.objects.count(),
+    })
+
+
+@require_safe
+def article_detail(request, pk: int, slug: str = ""):
+    article = get_object_or_404(
+        Article.objects.with_related().prefetch_related("captures"), pk=pk
+    )
+    if slug != article.slug:
+        return redirect(article, permanent=True)
+    return render(request, "archive/article_detail.html", {
+        "article": article,
+        "topics": topics_for_article(article),
+        "captures": article.captures.defer("content"),
+    })
+
+
+@require_safe
+def capture_download(request, pk: int):
+    """The original capture, byte for byte, as a download (never rendered inline)."""
+    capture = get_object_or_404(Capture, pk=pk)
+    response = HttpResponse(bytes(capture.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{safe_filename(capture)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def safe_filename(capture: Capture) -> str:
+    name = "".join(c for c in capture.file_name if c.isalnum() or c in "._- ")
+    return name.strip() or f"capture-{capture.pk}"
+
+
+@require_safe
+def author_list(request):
+    authors = Author.objects.with_article_counts().order_by("name")
+    return render(request, "archive/author_list.html", {"page": paginate(request, authors, 50)})
+
+
+@require_safe
+def author_detail(request, slug: str):
+    author = get_object_or_404(Author, slug=slug)
+    page = article_page(request, author.articles.latest_first())
+    return render(request, "archive/author_detail.html", {"author": author, "page": page})
+
+
+@require_safe
+def outlet_list(request):
+    outlets = Outlet.objects.with_article_counts().order_by("name")
+    return render(request, "archive/outlet_list.html", {"page": paginate(request, outlets, 50)})
+
+
+@require_safe
+def outlet_detail(request, slug: str):
+    outlet = get_object_or_404(Outlet, slug=slug)
+    page = article_page(request, outlet.articles.latest_first())
+    return render(request, "archive/outlet_detail.html", {"outlet": outlet, "page": page})
+
+
+@require_safe
+def archive_index(request):
+    years = (
+        Article.objects.published()
+        .annotate(year=ExtractYear("published"))
+        .values("year")
+        .annotate(count=Count("id"))
+        .order_by("-year")
+    )
+    return render(request, "archive/archive_index.html", {
+        "years": years,
+        "months": Article.objects.month_counts(),
+        "undated_count": Article.objects.filter(date_precision=DatePrecision.UNKNOWN).count(),
+    })
+
+
+@require_safe
+def year_archive(request, year: int):
+    check_year(year)
+    articles = Article.objects.in_year(year)
+    months = articles.month_counts()
+    return render(request, "archive/year_archive.html", {
+        "year": year,
+        "months": months,
+        "page": article_page(request, articles),
+        "year_only_count": articles.filter(date_precision=DatePrecision.YEAR).count(),
+    })
+
+
+@require_safe
+def month_archive(request, year: int, month: int):
+    check_year(year)
+    if not 1 <= month <= 12:
+        raise Http404("No such month.")
+    articles = Article.objects.in_month(year, month)
+    return render(request, "archive/month_archive.html", {
+        "year": year,
+        "month": month,
+        "month_name": calendar.month_name[month],
+        "page": article_page(request, articles),
+        "previous": neighbour_month(year, month, before=True),
+        "next": neighbour_month(year, month, before=False),
+    })
+
+
+@require_safe
+def undated(request):
+    articles = Article.objects.filter(date_precision=DatePrecision.UNKNOWN).order_by("-created")
+    return render(request, "archive/undated.html", {"page": article_page(request, articles)})
+
+
+def check_year(year: int) -> None:
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise Http404("No such year.")
+
+
+def neighbour_month(year: int, month: int, *, before: bool) -> datetime.date | None:
+    """The nearest earlier (or later) month that has articles, for prev/next links."""
+    first = datetime.date(year, month, 1)
+    dated = Article.objects.filter(
+        date_precision__in=[DatePrecision.DAY, DatePrecision.MONTH]
+    )
+    if before:
+        row = dated.filter(published__lt=first).order_by("-published").first()
+    else:
+        after = Q(published__year__gt=year) | Q(published__year=year, published__month__gt=month)
+        row = dated.filter(after).order_by("published").first()
+    return row.published.replace(day=1) if row else None
