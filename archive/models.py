@@ -234,6 +234,11 @@ class Article(models.Model):
         return [p.strip() for p in self.body_text.split("\n\n") if p.strip()]
 
     @property
+    def excerpt(self) -> str:
+        """What a list row shows under the title: the lede, else the opening paragraph."""
+        return self.lede or next(iter(self.paragraphs), "")
+
+    @property
     def month_key(self) -> str:
         """``YYYY-MM`` when the month is known, else empty."""
         if self.date_precision in (DatePrecision.DAY, DatePrecision.MONTH):

@@ -1,9 +1,24 @@
 """The project's URLs: browse pages, search, admin."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from archive import views
+
+
+class TwoDigitMonth:
+    """``02`` in URLs, 2 in views: month archive URLs read like /archive/2017/02/."""
+
+    regex = "0[1-9]|1[0-2]"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{int(value):02d}"
+
+
+register_converter(TwoDigitMonth, "mm")
 
 app_name = "archive"
 
@@ -19,7 +34,7 @@ archive_patterns = [
     path("archive/", views.archive_index, name="archive-index"),
     path("archive/undated/", views.undated, name="undated"),
     path("archive/<int:year>/", views.year_archive, name="year"),
-    path("archive/<int:year>/<int:month>/", views.month_archive, name="month"),
+    path("archive/<int:year>/<mm:month>/", views.month_archive, name="month"),
 ]
 
 urlpatterns = [

@@ -128,8 +128,6 @@ def year_archive(request, year: int):
 @require_safe
 def month_archive(request, year: int, month: int):
     check_year(year)
-    if not 1 <= month <= 12:
-        raise Http404("No such month.")
     articles = Article.objects.in_month(year, month)
     return render(request, "archive/month_archive.html", {
         "year": year,

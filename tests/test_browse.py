@@ -1,0 +1,168 @@
+"""Every browse page, as a reader sees it, with its query count guarded."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from archive.models import Article, Author
+from tests.factories import make_article, make_author, make_outlet
+
+pytestmark = pytest.mark.django_db
+
+FEB_TITLES = ["U.S. Russia Relations under President Trump",
+              "US–Russia Relations: Is the Prospect of a Trump–Putin Reset Over?"]
+
+
+def titles(response) -> list[str]:
+    return [a.title for a in response.context["page"].object_list]
+
+
+def test_home_lists_latest_articles_topics_months_outlets_authors(client, seeded):
+    response = client.get(reverse("archive:home"))
+    assert response.status_code == 200
+    latest = [a.title for a in response.context["articles"]]
+    assert latest[0] == "Russian-U.S. Relations: Opportunities and Obstacles for Trump and Putin"
+    assert len(latest) == 5
+    assert {"Michael Flynn", "NATO"} <= {t.name for t in response.context["topics"]}
+    assert [(m["month"], m["count"]) for m in response.context["months"]] == [
+        (datetime.date(2017, 5, 1), 1), (datetime.date(2017, 2, 1), 2)]
+    content = response.content.decode()
+    assert 'href="/archive/2017/02/"' in content
+    assert "Sarah Lain" in content and "RUSI" in content
+
+
+def test_month_page_shows_exactly_the_two_february_articles(client, seeded):
+    response = client.get("/archive/2017/02/")
+    assert response.status_code == 200
+    assert sorted(titles(response)) == sorted(FEB_TITLES)
+    assert "February 2017" in response.content.decode()  # the month-precision date, shown as such
+    assert "1 February 2017" not in response.content.decode()
+
+
+def test_year_page_and_archive_index(client, seeded):
+    response = client.get("/archive/2017/")
+    assert len(titles(response)) == 3
+    index = client.get("/archive/")
+    assert [(y["year"], y["count"]) for y in index.context["years"]] == [(2017, 3)]
+    assert index.context["undated_count"] == 2
+    undated = client.get(reverse("archive:undated"))
+    assert sorted(titles(undated)) == ["The Future of US-Russia Relations Under Trump Presidency",
+                                       "Trump: Russia’s Chance for Friendship?"]
+
+
+def test_empty_month_is_an_empty_state_and_impossible_dates_are_404(client, seeded):
+    response = client.get("/archive/2016/03/")
+    assert response.status_code == 200
+    assert "No articles from this month." in response.content.decode()
+    assert client.get("/archive/2017/13/").status_code == 404
+    assert client.get("/archive/2017/2/").status_code == 404
+    assert client.get("/archive/99999/").status_code == 404
+
+
+def test_article_page_is_a_clean_reading_view(client, seeded):
+    article = Article.objects.get(pk=1)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert '<time datetime="2017-02">February 2017</time>' in content
+    assert 'href="/authors/naser-koshan/"' in content
+    assert "Outlet unknown" in content
+    assert reverse("archive:capture", args=[1]) in content
+    for residue in ["Share This", "Leave a Reply", "CAPTCHA", "anti-spam", "Newsletter"]:
+        assert residue not in content
+
+
+def test_article_slug_is_canonical(client, seeded):
+    article = Article.objects.get(pk=3)
+    assert client.get("/articles/3/wrong-slug/").url == article.get_absolute_url()
+    assert client.get("/articles/3/").status_code == 301
+    assert client.get("/articles/999/x/").status_code == 404
+
+
+def test_capture_download_is_the_original_bytes_as_attachment(client, seeded):
+    response = client.get(reverse("archive:capture", args=[2]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="001_db97465ef9819302.txt"'
+    assert response["Content-Type"] == "application/octet-stream"
+    assert b"Previous ArticleNext Article" in response.content  # untouched original
+
+
+def test_author_and_outlet_pages(client, seeded):
+    response = client.get("/authors/sarah-lain/")
+    assert titles(response) == [FEB_TITLES[1]]
+    assert "Associate Fellow" in response.content.decode()
+    assert titles(client.get("/outlets/rusi/")) == [FEB_TITLES[1]]
+    assert client.get("/authors/nobody/").status_code == 404
+    assert client.get("/outlets/nowhere/").status_code == 404
+    authors = client.get("/authors/")
+    assert [a.name for a in authors.context["page"].object_list] == [
+        "Maia Otarashvili", "Naser Koshan", "Richard Weitz", "Sarah Lain"]
+    assert "RUSI" in client.get("/outlets/").content.decode()
+
+
+def test_a_short_last_page_is_folded_into_the_one_before(client, db):
+    author = make_author("Prolific Writer")
+    for day in range(1, 23):
+        make_article(authors=[author], published=datetime.date(2017, 3, day),
+                     date_precision="day")
+    first = client.get("/authors/prolific-writer/")
+    assert len(titles(first)) == 22
+    assert first.context["page"].paginator.num_pages == 1
+
+
+def test_pagination_pages(client, db):
+    author = make_author("Prolific Writer")
+    for day in range(1, 29):
+        make_article(authors=[author], published=datetime.date(2017, 3, day),
+                     date_precision="day")
+    first = client.get("/authors/prolific-writer/")
+    assert len(titles(first)) == 20
+    second = client.get("/authors/prolific-writer/?page=2")
+    assert len(titles(second)) == 8
+    assert not set(titles(first)) & set(titles(second))
+    assert client.get("/authors/prolific-writer/?page=abc").status_code == 200
+    assert titles(client.get("/authors/prolific-writer/?page=99")) == titles(second)
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/archive/2017/03/", "/authors/writer-0/", "/outlets/big/",
+                                 "/archive/2017/", "/authors/", "/outlets/"])
+def test_list_pages_use_a_fixed_number_of_queries(client, db, django_assert_max_num_queries, url):
+    outlet = make_outlet("Big", slug="big")
+    writers = [make_author(f"Writer {i}", slug=f"writer-{i}") for i in range(3)]
+    for day in range(1, 26):
+        make_article(authors=writers, outlet=outlet, published=datetime.date(2017, 3, day),
+                     date_precision="day")
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+def test_query_count_does_not_grow_with_rows(client, db, django_assert_num_queries):
+    """The same page with 2 and 20 articles costs the same number of queries."""
+    counts = []
+    for n in (2, 20):
+        Article.objects.all().delete()
+        Author.objects.all().delete()
+        writers = [make_author(f"W{n}-{i}") for i in range(2)]
+        for day in range(1, n + 1):
+            make_article(authors=writers, published=datetime.date(2017, 3, day),
+                         date_precision="day")
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        with CaptureQueriesContext(connection) as ctx:
+            client.get("/archive/2017/03/")
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
+
+
+def test_pages_escape_markup_from_the_data(client, db):
+    make_article(title="<script>alert(1)</script> headline",
+                 published=datetime.date(2017, 4, 1), date_precision="month")
+    content = client.get("/").content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; headline" in content
+
+
+def test_write_methods_are_refused_on_browse_pages(client, seeded):
+    assert client.post("/").status_code in (403, 405)
