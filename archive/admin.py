@@ -1,9 +1,14 @@
 """Declarative admin for the archive; the upload page hangs off the article changelist."""
 
+from functools import wraps
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.html import format_html
 
-from archive.models import Article, ArticleAuthor, Author, Capture, Outlet, Topic
+from archive import upload
+from archive.models import Article, ArticleAuthor, Author, Capture, Outlet, Topic, UploadItem
 
 admin.site.site_header = "Dossier administration"
 admin.site.site_title = "Dossier admin"
@@ -66,6 +71,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["outlet", "topics"]
     readonly_fields = ["word_count", "content_hash", "created", "updated"]
     inlines = [ArticleAuthorInline, CaptureInline]
+    change_list_template = "admin/archive/article/change_list_with_upload.html"
     fieldsets = [
         (None, {"fields": [
             "title", "slug", "outlet", ("published", "date_precision"), "source_url",
@@ -74,6 +80,28 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Topics", {"fields": ["topics"]}),
         ("Bookkeeping", {"fields": readonly_fields, "classes": ["collapse"]}),
     ]
+
+    def get_urls(self):
+        return [
+            path("upload/", self.upload_view(upload.upload), name="archive_article_upload"),
+            path("upload/<uuid:batch>/", self.upload_view(upload.review),
+                 name="archive_article_review"),
+            path("upload/<uuid:batch>/done/", self.upload_view(upload.results),
+                 name="archive_article_upload_done"),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, view):
+        """An upload step behind the admin's login, for staff who may add articles."""
+
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+            return view(request, context, *args, **kwargs)
+
+        return self.admin_site.admin_view(wrapper)
 
 
 @admin.register(Capture)
@@ -89,4 +117,23 @@ class CaptureAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(UploadItem)
+class UploadItemAdmin(admin.ModelAdmin):
+    """Past uploads, for tracing where an article came from; read-only."""
+
+    list_display = ["file_name", "status", "article", "uploaded_by", "created"]
+    list_filter = ["status"]
+    search_fields = ["file_name", "message"]
+    date_hierarchy = "created"
+    exclude = ["content", "draft"]
+    readonly_fields = ["batch", "position", "file_name", "status", "message", "article",
+                       "uploaded_by", "created"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

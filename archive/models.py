@@ -339,3 +339,41 @@ class Capture(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("archive:capture", args=[self.pk])
+
+
+class UploadItem(models.Model):
+    """One file of an admin upload, held between "review" and "confirm".
+
+    Keeping the original bytes and the extracted draft here (not in the session) lets an editor
+    correct the draft before anything becomes an article, and makes confirming idempotent:
+    an item is imported once, and a reload or a second submit only shows what became of it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        IMPORTED = "imported", "Imported"
+        DUPLICATE = "duplicate", "Duplicate"
+        REFUSED = "refused", "Refused"
+        SKIPPED = "skipped", "Not imported"
+
+    batch = models.UUIDField(db_index=True)
+    position = models.PositiveIntegerField()
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField(blank=True)
+    draft = models.JSONField(null=True, blank=True, help_text="What extraction found.")
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(blank=True)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="one_item_per_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"

@@ -1,0 +1,75 @@
+"""Page residue in raw text captures: the site's furniture that a copy-paste drags along.
+
+Rules are general (what comment forms, share bars, captions and menus look like), not tied
+to one site. Each pattern must match a whole line, so a sentence that merely mentions
+"newsletter" in an article is never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LINE_PATTERNS = (
+    r"you are here\W*.{0,80}",
+    r"(?:skip to (?:main )?content|main menu|menu|search|home|log ?in|sign ?in|sign ?up|register)",
+    r"share(?: this)?(?: (?:article|story|page|post))?(?: on \w+)?\W*",
+    r"(?:print|email|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit)(?: this)?\W*",
+    r"(?:your |post a |leave a |add a |\d+ )?(?:comments?|reply|replies)(?: on this)?(?: cancel reply)?\W*",
+    r"chara\w*ters? left\W*.{0,40}",
+    r"enter (?:the )?anti-?spam code.*",
+    r"(?:previous|next|prev)\s*(?:article|post|story)(?:\s*(?:previous|next)\s*(?:article|post|story))?\W*",
+    r"your email address will not be published.*",
+    r"required fields are marked.*",
+    r".{0,60}\bcaptcha\b.{0,60}",
+    r".{0,60}\bnewsletters?\b.{0,40}",
+    r"support (?:[\w'’&.-]+ ){1,3}research",
+    r"(?:tags?|topics?|filed under|categories|keywords)\s*:.*",
+    r"related(?: articles| posts| stories| content| reading)?\W*",
+    r"(?:banner |featured |top |header )?(?:image|photo|picture|photograph|illustration|caption)s?"
+    r"(?: credit)?\s*:.*",
+    r".{0,300}\((?:photo|image|picture|pic|credit)s?(?: by| credit| courtesy)?\b[^)]*\)\W*",
+    r".{0,300}\bvia getty images\W*",
+    r"(?:continue |read )?(?:reading|read more)\W*",
+    r".{0,400}(?:\.\.\.|…)\s*read more\W*",
+    r"(?:click|tap) here\b.{0,80}",
+    r"(?:this (?:article|piece|post|commentary|essay) )?(?:was )?(?:first |originally )"
+    r"(?:appeared|published) (?:in|on|at|by) .{2,80}",
+    r"advertisement|sponsored content|\d+ shares?",
+    r"(?:all rights reserved|copyright\b|©).{0,120}",
+    r".{0,120}\bcookies?\b.{0,60}\b(?:accept|agree|consent|policy)\b.{0,60}",
+)
+_LINE_RE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS), re.IGNORECASE)
+# A short menu entry: "• Current Edition". Longer bullet lines are article lists and stay.
+_MENU_BULLET_RE = re.compile(r"[•·▪●◦‣∙]\s*\S+(?:\s+\S+){0,3}")
+# Once the page's comment form or share bar starts, the article is over.
+_STOP_PATTERNS = (
+    r"share(?: this)?(?: (?:article|story|page|post))?\W*",
+    r"(?:your |post a |leave a |add a )(?:comments?|reply)(?: on this)?\W*",
+    r"(?:\d+ )?comments\W*",
+    r"(?:previous|prev)\s*(?:article|post|story).*",
+    r"your email address will not be published.*",
+    r"(?:subscribe to|sign up for) (?:our|the) newsletter.*",
+    r"related(?: articles| posts| stories)\W*",
+)
+_STOP_RE = re.compile("|".join(f"(?:{p})" for p in _STOP_PATTERNS), re.IGNORECASE)
+_WORDS_RE = re.compile(r"\S+")
+
+
+def is_residue_line(line: str) -> bool:
+    """True for a line of page furniture (share bar, comment form, caption, menu, tag list)."""
+    line = line.strip()
+    return bool(_LINE_RE.fullmatch(line) or _MENU_BULLET_RE.fullmatch(line))
+
+
+def is_stop_line(line: str) -> bool:
+    """True for a line after which nothing belongs to the article (comments, share bar)."""
+    return bool(_STOP_RE.fullmatch(line.strip()))
+
+
+def residue_mask(lines: list[str]) -> list[bool]:
+    """Mark residue lines, including captions that the page repeated (image alt + caption)."""
+    mask = [is_residue_line(line) for line in lines]
+    for i in range(1, len(lines)):
+        if lines[i] == lines[i - 1] and len(_WORDS_RE.findall(lines[i])) <= 40:
+            mask[i - 1] = mask[i] = True
+    return mask

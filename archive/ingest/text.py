@@ -1,0 +1,313 @@
+"""Raw text captures (copy-pasted or scraped pages) to a Draft.
+
+A capture is read as a list of paragraphs: page residue is dropped by general rules
+(see residue.py), then a short header (title, byline, dateline, tags) is read from the
+top and a footer (author box, bio, date) from the bottom; what lies between is the body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .bylines import clean_name, is_name, parse_bio, parse_byline, same_person
+from .dates import FoundDate, find_dateline
+from .draft import Draft
+from .errors import IngestError
+from .language import guess_language
+from .outlets import find_outlet
+from .residue import is_stop_line, residue_mask
+from .sanitize import text_to_html
+
+_BLANK_LINES_RE = re.compile(r"\n\s*\n")
+_HEADER_LIMIT = 8
+_MIN_WORDS_BEFORE_STOP = 100
+_SENTENCE_END = (".", "!", "?", "”", '"', ":", ";")
+_TAG_SPLIT_RE = re.compile(r"\s*,\s*")
+_LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
+
+
+@dataclass
+class _Meta:
+    """Metadata collected while reading a capture, with a confidence per field."""
+
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    affiliations: dict[str, str] = field(default_factory=dict)
+    date: FoundDate | None = None
+    confidence: dict[str, float] = field(default_factory=dict)
+
+    def add_authors(self, names: list[str], confidence: float) -> None:
+        """Add names not already listed, keeping byline order."""
+        for name in names:
+            if not any(same_person(name, known) for known in self.authors):
+                self.authors.append(name)
+        self.confidence["authors"] = max(self.confidence.get("authors", 0.0), confidence)
+
+    def set_date(self, found: FoundDate, confidence: float) -> None:
+        """Keep the first date found: the header's dateline beats a footer's."""
+        if self.date is None:
+            self.date = found
+            self.confidence["published"] = confidence
+
+
+def extract_text(text: str) -> Draft:
+    """Turn decoded raw text into a Draft, or raise IngestError when there is no article."""
+    units = paragraph_units(text)
+    mask = residue_mask(units)
+    stop = _stop_index(units, mask)
+    content = [u for u, junk in zip(units[:stop], mask[:stop], strict=True) if not junk]
+    meta = _Meta()
+    start = _read_header(content, meta)
+    end = _read_footer(content, start, meta)
+    body = content[start:end]
+    if not body:
+        raise IngestError("No article text found in the file")
+    tail = units[stop:]
+    for line in tail:
+        _take_dateline(line, meta, 0.5, allow_suffix=False)
+    residue = [u for u, junk in zip(units, mask, strict=True) if junk]
+    outlet = find_outlet([*residue, *content[end:], *tail], text)
+    return _build_draft(meta, body, outlet)
+
+
+def paragraph_units(text: str) -> list[str]:
+    """Paragraphs of a capture: blank-line blocks, re-joined when hard-wrapped, else per line."""
+    units: list[str] = []
+    for block in _BLANK_LINES_RE.split(text):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if _is_hard_wrapped(lines):
+            units.append(" ".join(lines))
+        else:
+            units.extend(lines)
+    return units
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """True for a block typed at a fixed width (e-mail style), whose lines form one paragraph."""
+    if len(lines) < 2 or any(_LIST_ITEM_RE.match(line) for line in lines[1:]):
+        return False
+    return all(40 <= len(line) <= 100 for line in lines[:-1]) and len(lines[-1]) <= 100
+
+
+def _stop_index(units: list[str], mask: list[bool]) -> int:
+    """Index of the comment form or share bar that ends the article, or len(units).
+
+    A share bar above a short intro is not the end: some article text must come first.
+    """
+    words = 0
+    for i, unit in enumerate(units):
+        if is_stop_line(unit) and words >= _MIN_WORDS_BEFORE_STOP:
+            return i
+        if not mask[i]:
+            words += len(unit.split())
+    return len(units)
+
+
+def _read_header(units: list[str], meta: _Meta) -> int:
+    """Read title, bylines, datelines and tag lines from the top; return where the body starts."""
+    i = 0
+    while i < min(len(units), _HEADER_LIMIT):
+        unit, following = units[i], units[i + 1] if i + 1 < len(units) else ""
+        if _take_dateline(unit, meta, 0.9) or _take_byline(unit, meta, 0.9):
+            i += 1
+        elif not meta.title and _is_name_above_title(unit, following):
+            meta.add_authors([clean_name(unit)], 0.8 if _named_again(unit, units, i) else 0.6)
+            i += 1
+        elif not meta.title and _is_title_like(unit):
+            meta.title = unit
+            meta.confidence["title"] = 0.9
+            i += 1
+        elif meta.title and _is_header_name(unit, following, units, i):
+            meta.add_authors([clean_name(unit)], 0.8)
+            i += 1
+        elif meta.title and _is_tag_line(unit):
+            i += 1
+        else:
+            break
+    return i
+
+
+def _read_footer(units: list[str], start: int, meta: _Meta) -> int:
+    """Read an author box, bio or date after the article; return where the body ends.
+
+    Short unlabelled lines ("Associate Fellow") only count as footer when an author
+    line or date sits above them, so a short closing paragraph stays in the body.
+    """
+    end = len(units)
+    j = len(units)
+    while j > start + 1:
+        kind = _footer_kind(units[j - 1], units[j : j + 1], meta)
+        if kind is None:
+            break
+        j -= 1
+        if kind != "short":
+            end = j
+    last_person = None
+    for unit in units[end:]:
+        last_person = _take_footer_line(unit, meta, last_person)
+    return end
+
+
+def _footer_kind(unit: str, following: list[str], meta: _Meta) -> str | None:
+    """What a line at the end of a capture is: date, byline, bio, name, short, or None (body)."""
+    found = find_dateline(unit)
+    if found and not found.suffix:
+        return "date"
+    if parse_byline(unit):
+        return "byline"
+    if parse_bio(unit, meta.authors):
+        return "bio"
+    if is_name(unit) and (_is_known(unit, meta) or _bio_follows(unit, following)):
+        return "name"
+    words = unit.split()
+    if len(words) <= 8 and (not unit.endswith(_SENTENCE_END) or len(words) <= 4):
+        return "short"
+    return None
+
+
+def _take_footer_line(unit: str, meta: _Meta, last_person: str | None) -> str | None:
+    """Record one footer line; return the person a following role line would belong to."""
+    if _take_dateline(unit, meta, 0.7, allow_suffix=False):
+        return last_person
+    byline = parse_byline(unit)
+    if byline:
+        meta.add_authors(byline[0], 0.9)
+        meta.affiliations.update({k: v for k, v in byline[1].items() if k not in meta.affiliations})
+        return byline[0][0]
+    bio = parse_bio(unit, meta.authors)
+    if bio:
+        meta.add_authors([bio[0]], 0.7)
+        meta.affiliations.setdefault(bio[0], bio[1])
+        return None
+    if is_name(unit):
+        meta.add_authors([clean_name(unit)], 0.7)
+        return _known_spelling(unit, meta)
+    if last_person and last_person not in meta.affiliations:
+        meta.affiliations[last_person] = unit
+    return last_person
+
+
+def _take_dateline(unit: str, meta: _Meta, confidence: float, *, allow_suffix: bool = True) -> bool:
+    """Record a dateline ("Commentary, 22 February 2017", "2017-05-22 By X"); True if it was one."""
+    found = find_dateline(unit)
+    if not found:
+        return False
+    byline = parse_byline(found.suffix) if found.suffix else None
+    if found.suffix and not (allow_suffix and byline):
+        return False
+    meta.set_date(found, confidence)
+    if byline:
+        meta.add_authors(byline[0], 0.9)
+    return True
+
+
+def _take_byline(unit: str, meta: _Meta, confidence: float) -> bool:
+    """Record a byline line ("By X", "Author: X"); True if it was one."""
+    byline = parse_byline(unit)
+    if not byline:
+        return False
+    meta.add_authors(byline[0], confidence)
+    for name, role in byline[1].items():
+        meta.affiliations.setdefault(name, role)
+    return True
+
+
+def _is_title_like(unit: str) -> bool:
+    """A headline: short, and not a sentence ending in a full stop."""
+    words = unit.split()
+    full_stop = unit.endswith(".") and not unit.endswith("...")
+    return 0 < len(words) <= 30 and len(unit) <= 300 and not full_stop
+
+
+def _is_name_above_title(unit: str, following: str) -> bool:
+    """A bare name line directly above the headline ("Naser Koshan" then the title)."""
+    return is_name(unit) and _is_title_like(following) and not is_name(following)
+
+
+def _is_header_name(unit: str, following: str, units: list[str], i: int) -> bool:
+    """A bare name under the headline, confirmed by a dateline below it or a later mention."""
+    if not is_name(unit):
+        return False
+    return bool(find_dateline(following) or _is_tag_line(following) or _named_again(unit, units, i))
+
+
+def _named_again(unit: str, units: list[str], i: int) -> bool:
+    """True when another line names the same person as author: a name box, byline or bio."""
+    name = clean_name(unit)
+    return any(_names_author(other, name) for j, other in enumerate(units) if j != i)
+
+
+def _names_author(line: str, name: str) -> bool:
+    """True when `line` is `name` alone, a byline listing it, or a bio about it."""
+    byline = parse_byline(line)
+    return (
+        same_person(clean_name(line), name)
+        or bool(byline and any(same_person(n, name) for n in byline[0]))
+        or bool(parse_bio(line, [name]))
+    )
+
+
+def _bio_follows(unit: str, following: list[str]) -> bool:
+    """True when the next line is a bio of the person the line names."""
+    return bool(following) and bool(parse_bio(following[0], [clean_name(unit)]))
+
+
+def _is_tag_line(unit: str) -> bool:
+    """A list of topic tags: "United States, US Defence Policy, NATO, Europe"."""
+    items = _TAG_SPLIT_RE.split(unit.strip())
+    if len(items) < 3 or unit.endswith(".") or " and " in unit:
+        return False
+    return all(0 < len(item.split()) <= 4 and item[:1].isupper() for item in items)
+
+
+def _is_known(unit: str, meta: _Meta) -> bool:
+    """True when the line names an author already found."""
+    return any(same_person(clean_name(unit), name) for name in meta.authors)
+
+
+def _known_spelling(unit: str, meta: _Meta) -> str:
+    """The byline's spelling of a name, so affiliations key on the name shown."""
+    return next((n for n in meta.authors if same_person(n, clean_name(unit))), clean_name(unit))
+
+
+def _build_draft(meta: _Meta, body: list[str], outlet: str | None) -> Draft:
+    """Assemble the Draft, with fallbacks and warnings for what is missing."""
+    title = meta.title or _title_from_body(body)
+    body_text = "\n\n".join(body)
+    confidence = {
+        "title": meta.confidence.get("title", 0.3),
+        "authors": meta.confidence.get("authors", 0.0),
+        "outlet": 0.6 if outlet else 0.0,
+        "published": meta.confidence.get("published", 0.0),
+    }
+    draft = Draft(
+        title=title,
+        body_text=body_text,
+        body_html=text_to_html(body),
+        media_type="text/plain",
+        authors=meta.authors,
+        outlet=outlet,
+        published=meta.date.date if meta.date else None,
+        date_precision=meta.date.precision if meta.date else "unknown",
+        lede=_lede(body),
+        language=guess_language(body_text),
+        author_affiliations=meta.affiliations,
+        confidence=confidence,
+    )
+    if not meta.title:
+        draft.warnings.append("No headline found; the title is the start of the first paragraph")
+    return draft
+
+
+def _lede(body: list[str]) -> str:
+    """The first real paragraph: a subheading like "Why are Russians so optimistic?" is skipped."""
+    return next((p for p in body if not _is_title_like(p)), body[0])
+
+
+def _title_from_body(body: list[str]) -> str:
+    """First sentence of the text, cut to a headline's length."""
+    sentence = re.split(r"(?<=[.!?])\s", body[0], maxsplit=1)[0]
+    words = sentence.split()
+    return " ".join(words[:15]) + ("…" if len(words) > 15 else "")

@@ -1,0 +1,255 @@
+"""The admin upload page: choose files (or paste text) → review the drafts → confirm → results.
+
+Each uploaded file becomes an :class:`UploadItem` holding the original bytes and the extracted
+draft, so nothing is an article until an editor confirms it, and confirming twice (reload,
+double click) imports nothing twice: an item leaves the "pending" state exactly once.
+"""
+
+import datetime
+import re
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from archive.importing import (
+    Batch,
+    corrected,
+    draft_from_json,
+    draft_to_json,
+    drafts_from_upload,
+    find_duplicate,
+    save_draft,
+)
+from archive.ingest import IngestError
+from archive.models import DatePrecision, Topic, UploadItem
+
+MONTHS = {name.casefold(): n for n, name in enumerate(
+    ["", "January", "February", "March", "April", "May", "June", "July", "August",
+     "September", "October", "November", "December"]) if name}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.html,.htm,.zip"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(required=False, label="Files",
+                              help_text="Text or HTML captures, or zip files of them.")
+    pasted = forms.CharField(required=False, label="Or paste the text of one article",
+                             widget=forms.Textarea(attrs={"rows": 8}))
+    outlet = forms.CharField(required=False, max_length=200,
+                             help_text="Optional: the outlet of every article in this upload.")
+    topics = forms.ModelMultipleChoiceField(Topic.objects.all(), required=False,
+                                            widget=forms.CheckboxSelectMultiple,
+                                            help_text="Optional: pin every article to these topics.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("files") and not cleaned.get("pasted", "").strip():
+            raise forms.ValidationError("Choose at least one file or paste an article's text.")
+        return cleaned
+
+
+def parse_date(text: str) -> tuple[datetime.date | None, str]:
+    """"2017-02-22", "2017-02", "2017", "February 2017", "22 February 2017" → (date, precision)."""
+    text = " ".join(text.replace(",", " ").split())
+    if not text:
+        return None, DatePrecision.UNKNOWN
+    patterns = [
+        (r"(\d{4})-(\d{1,2})-(\d{1,2})", lambda y, m, d: (y, m, d, DatePrecision.DAY)),
+        (r"(\d{4})-(\d{1,2})", lambda y, m: (y, m, 1, DatePrecision.MONTH)),
+        (r"(\d{4})", lambda y: (y, 1, 1, DatePrecision.YEAR)),
+        (r"(\d{1,2}) ([a-z]+) (\d{4})", lambda d, m, y: (y, MONTHS.get(m, 0), d, DatePrecision.DAY)),
+        (r"([a-z]+) (\d{1,2}) (\d{4})", lambda m, d, y: (y, MONTHS.get(m, 0), d, DatePrecision.DAY)),
+        (r"([a-z]+) (\d{4})", lambda m, y: (y, MONTHS.get(m, 0), 1, DatePrecision.MONTH)),
+    ]
+    for pattern, build in patterns:
+        if match := re.fullmatch(pattern, text.casefold()):
+            groups = [int(g) if g.isdigit() else g for g in match.groups()]
+            year, month, day, precision = build(*groups)
+            try:
+                return datetime.date(year, month, day), precision
+            except (TypeError, ValueError):
+                break
+    raise forms.ValidationError(
+        "Write the date as 2017-02-22, 2017-02, 2017 or “February 2017”, or leave it empty.")
+
+
+DATE_INPUT_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
+
+def format_date_input(draft) -> str:
+    """The draft's date written the way the review form reads it back, at its precision."""
+    if not draft.published or draft.date_precision not in DATE_INPUT_FORMATS:
+        return ""
+    return draft.published.strftime(DATE_INPUT_FORMATS[draft.date_precision])
+
+
+class ReviewForm(forms.Form):
+    """One draft's corrections."""
+
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    include = forms.BooleanField(required=False, initial=True, label="Import")
+    title = forms.CharField(max_length=500)
+    authors = forms.CharField(required=False, max_length=1000,
+                              help_text="Separate names with ';'. Leave empty if unknown.")
+    outlet = forms.CharField(required=False, max_length=200)
+    published = forms.CharField(required=False, max_length=40, label="Date",
+                                help_text="2017-02-22, 2017-02 or 2017; empty if unknown.")
+
+    def clean_published(self):
+        return parse_date(self.cleaned_data["published"])
+
+    def clean_authors(self):
+        return [n.strip() for n in re.split(r"[;\n]", self.cleaned_data["authors"]) if n.strip()]
+
+
+ReviewFormSet = forms.formset_factory(ReviewForm, extra=0)
+
+
+def upload_url(batch=None, done=False) -> str:
+    if batch is None:
+        return reverse("admin:archive_article_upload")
+    return reverse("admin:archive_article_upload_done" if done else "admin:archive_article_review",
+                   args=[batch])
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request, admin_context):
+    bound = request.method == "POST"
+    form = UploadForm(request.POST if bound else None, request.FILES if bound else None)
+    if bound and form.is_valid():
+        batch = stage_upload(request, form.cleaned_data)
+        return redirect(upload_url(batch))
+    return render(request, "admin/archive/article/upload.html", {
+        **admin_context, "form": form, "title": "Upload articles",
+        "max_mb": settings.DOSSIER_UPLOAD_MAX_BYTES // (1024 * 1024),
+    })
+
+
+def uploaded_files(cleaned) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every upload, the pasted text counting as one ``pasted.txt``."""
+    limit = settings.DOSSIER_UPLOAD_MAX_BYTES
+    files = [(f.name, f.read(limit + 1)) for f in cleaned["files"]]
+    if cleaned["pasted"].strip():
+        files.append(("pasted.txt", cleaned["pasted"].encode("utf-8")))
+    return files
+
+
+def stage_upload(request, cleaned) -> uuid.UUID:
+    """Extract every file into UploadItems of a new batch; refusals are kept with their reason."""
+    batch, position = uuid.uuid4(), 0
+    extras = {"outlet": cleaned["outlet"].strip(), "topics": [t.pk for t in cleaned["topics"]]}
+    items = []
+    for name, data in uploaded_files(cleaned):
+        for member, content, draft in drafts_from_upload(
+                data, name, settings.DOSSIER_UPLOAD_MAX_BYTES):
+            item = UploadItem(batch=batch, position=position, file_name=member[:255],
+                              uploaded_by=request.user)
+            position += 1
+            if isinstance(draft, IngestError):
+                item.status, item.message = UploadItem.Status.REFUSED, str(draft)
+            else:
+                item.content, item.draft = content, {**draft_to_json(draft), **extras_for(draft, extras)}
+            items.append(item)
+    UploadItem.objects.bulk_create(items)
+    return batch
+
+
+def extras_for(draft, extras) -> dict:
+    return {"outlet": extras["outlet"] or draft.outlet, "batch_topics": extras["topics"]}
+
+
+@require_http_methods(["GET", "POST"])
+def review(request, admin_context, batch):
+    items = list(UploadItem.objects.filter(batch=batch))
+    if not items:
+        messages.error(request, "That upload does not exist (or was cleaned up).")
+        return redirect(upload_url())
+    pending = [i for i in items if i.status == UploadItem.Status.PENDING]
+    if not pending:
+        return redirect(upload_url(batch, done=True))
+    formset = ReviewFormSet(request.POST if request.method == "POST" else None,
+                            initial=[review_initial(i) for i in pending])
+    if request.method == "POST" and formset.is_valid():
+        for form in formset:
+            confirm_item(form.cleaned_data, batch, request.user)
+        return redirect(upload_url(batch, done=True))
+    rows = [(form, item, review_notes(item)) for form, item in zip(formset, pending, strict=True)]
+    return render(request, "admin/archive/article/review.html", {
+        **admin_context, "title": "Review the articles before importing", "formset": formset,
+        "rows": rows, "refused": [i for i in items if i.status == UploadItem.Status.REFUSED],
+    })
+
+
+def review_initial(item: UploadItem) -> dict:
+    draft = draft_from_json(without_extras(item.draft))
+    return {"item": item.pk, "include": True, "title": draft.title,
+            "authors": "; ".join(draft.authors), "outlet": draft.outlet or "",
+            "published": format_date_input(draft)}
+
+
+def without_extras(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "batch_topics"}
+
+
+def review_notes(item: UploadItem) -> dict:
+    """First lines, warnings and low-confidence fields, and a duplicate if there is one."""
+    draft = draft_from_json(without_extras(item.draft))
+    low = [name for name, value in (draft.confidence or {}).items() if value < 0.5]
+    return {"draft": draft, "first_lines": draft.body_text[:400], "warnings": draft.warnings,
+            "low_confidence": low,
+            "duplicate": find_duplicate(bytes(item.content), draft.body_text)}
+
+
+def confirm_item(data: dict, batch, user) -> None:
+    """Import one reviewed item, once: the status change and the article share a transaction."""
+    with transaction.atomic():
+        item = UploadItem.objects.select_for_update().filter(
+            pk=data["item"], batch=batch, status=UploadItem.Status.PENDING).first()
+        if item is None:  # already confirmed by an earlier submit
+            return
+        if not data["include"]:
+            item.status, item.message = UploadItem.Status.SKIPPED, "Left out at review."
+            item.save(update_fields=["status", "message"])
+            return
+        published, precision = data["published"]
+        draft = corrected(draft_from_json(without_extras(item.draft)),
+                          title=data["title"].strip(), authors=data["authors"],
+                          outlet=data["outlet"].strip() or None,
+                          published=published, date_precision=precision)
+        topics = list(Topic.objects.filter(pk__in=item.draft.get("batch_topics", [])))
+        outcome = save_draft(draft, bytes(item.content), item.file_name,
+                             Batch(topics=topics, user=user))
+        item.status = (UploadItem.Status.IMPORTED if outcome.status == "imported"
+                       else UploadItem.Status.DUPLICATE)
+        item.article, item.message = outcome.article, outcome.error
+        item.save(update_fields=["status", "article", "message"])
+
+
+def results(request, admin_context, batch):
+    items = list(UploadItem.objects.filter(batch=batch).select_related("article"))
+    if not items:
+        messages.error(request, "That upload does not exist (or was cleaned up).")
+        return redirect(upload_url())
+    by_status = {status: [i for i in items if i.status == status] for status in UploadItem.Status.values}
+    return render(request, "admin/archive/article/upload_results.html", {
+        **admin_context, "title": "Upload results", "by_status": by_status, "batch": batch,
+        "pending": by_status["pending"],
+    })

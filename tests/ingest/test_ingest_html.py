@@ -1,0 +1,136 @@
+"""HTML pages: trafilatura's body with the page's own metadata taking precedence."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+
+import pytest
+
+from archive.ingest import IngestError, extract, normalize_name
+
+BODY = "".join(
+    f"<p>Paragraph {i}: the delegations met in Geneva and agreed to continue the talks on "
+    f"arms control, sanctions and the conflict in the east of the country next month.</p>"
+    for i in range(1, 7)
+)
+PAGE = f"""<!DOCTYPE html><html lang="en-GB"><head>
+<title>Talks resume | Example News</title>
+<meta property="og:title" content="Talks resume in Geneva">
+<meta property="og:site_name" content="Example News">
+<meta property="og:url" content="https://example.com/og-url">
+<meta name="author" content="Jane Roe">
+<meta property="article:published_time" content="2017-02-22T09:30:00+00:00">
+<meta name="description" content="Diplomats from both countries returned to the table on
+ Wednesday after a pause of three months, officials said.">
+<link rel="canonical" href="https://example.com/2017/02/talks">
+<script type="application/ld+json">{{"@context": "https://schema.org", "@graph": [
+ {{"@type": "NewsArticle", "headline": "Talks resume in Geneva after pause",
+   "author": [{{"@type": "Person", "name": "Jane Roe"}}, {{"@type": "Person", "name": "John Doe"}}],
+   "datePublished": "2017-02-22", "publisher": {{"@type": "Organization", "name": "Example"}}}}]}}
+</script>
+<style>.x {{ color: red }}</style><script>var leaked = "SCRIPT TEXT";</script>
+</head><body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Talks resume in Geneva after pause</h1>{BODY}
+<p><a href="javascript:alert(1)">click</a> <img src="x" onerror="alert(1)"></p></article>
+<footer>Copyright Example News</footer></body></html>"""
+
+
+def test_page_metadata_wins_over_heuristics():
+    draft = extract(PAGE.encode(), "page.html")
+    assert draft.title == "Talks resume in Geneva after pause"  # JSON-LD headline
+    assert draft.authors == ["Jane Roe", "John Doe"]
+    assert (draft.published, draft.date_precision) == (datetime.date(2017, 2, 22), "day")
+    assert draft.outlet == "Example News"  # og:site_name
+    assert draft.source_url == "https://example.com/2017/02/talks"  # canonical
+    assert draft.language == "en"
+    assert draft.media_type == "text/html"
+    assert draft.lede.startswith("Diplomats from both countries returned")
+    assert draft.confidence["published"] >= 0.9
+
+
+def test_html_body_is_clean():
+    draft = extract(PAGE.encode(), "page.html")
+    assert draft.body_text.startswith("Paragraph 1: the delegations met in Geneva")
+    assert len(draft.paragraphs) >= 6
+    for leak in ("SCRIPT TEXT", "color: red", "javascript:", "onerror", "Home"):
+        assert leak not in draft.body_text and leak not in draft.body_html
+    assert "<p>" in draft.body_html
+
+
+def test_title_fallback_strips_site_name_and_no_invented_date():
+    page = (
+        f"<html><head><title>Talks resume | Example News</title>"
+        f"<meta property='og:site_name' content='Example News'></head>"
+        f"<body><article>{BODY}</article></body></html>"
+    )
+    draft = extract(page.encode(), "page.htm")
+    assert draft.title == "Talks resume"
+    assert draft.published is None and "No publication date found" in draft.warnings
+    assert draft.authors == []
+
+
+def test_month_precision_citation_date():
+    page = (
+        f"<html><head><meta name='citation_title' content='A Paper'>"
+        f"<meta name='citation_publication_date' content='2017-02'>"
+        f"<meta name='citation_author' content='Lain, Sarah'></head>"
+        f"<body><article>{BODY}</article></body></html>"
+    )
+    draft = extract(page.encode(), "paper.xhtml")
+    assert (draft.published, draft.date_precision) == (datetime.date(2017, 2, 1), "month")
+
+
+def test_txt_file_holding_html_is_read_as_html():
+    draft = extract(PAGE.encode(), "saved.txt")
+    assert draft.media_type == "text/html"
+    assert "<p>" not in draft.body_text
+
+
+def test_page_without_article_text():
+    with pytest.raises(IngestError, match="No article text found"):
+        extract(b"<html><head><script>location='x'</script></head><body></body></html>", "redirect.html")
+
+
+def _agrees_title(ours: str, theirs: str) -> bool:
+    a, b = normalize_name(ours), normalize_name(theirs)
+    return bool(a) and (a == b or a in b or b in a)
+
+
+def test_newspaper4k_pages(newspaper_pages):
+    html = {k.rsplit("/", 1)[1][:-5]: v for k, v in newspaper_pages.items() if k.endswith(".html")}
+    hints = {
+        k.rsplit("/", 1)[1][:-5]: json.loads(v) for k, v in newspaper_pages.items() if k.endswith(".json")
+    }
+    drafts, refused = {}, {}
+    started = time.perf_counter()
+    for name, data in html.items():
+        try:
+            drafts[name] = extract(data, f"{name}.html")
+        except IngestError as error:
+            refused[name] = str(error)
+    rate = len(html) / (time.perf_counter() - started)
+    # The one redirect stub (a script and a <noscript> refresh) has no article at all.
+    assert refused == {"google_meta_refresh": "No article text found on this page"}
+    assert all(d.title and d.body_text for d in drafts.values())
+
+    with_title = [n for n in hints if n in drafts and hints[n].get("title")]
+    with_author = [n for n in hints if n in drafts and hints[n].get("authors")]
+    with_date = [n for n in hints if n in drafts and hints[n].get("publish_date")]
+    title = sum(_agrees_title(drafts[n].title, hints[n]["title"]) for n in with_title)
+    author = sum(
+        bool(
+            {normalize_name(a) for a in drafts[n].authors} & {normalize_name(a) for a in hints[n]["authors"]}
+        )
+        for n in with_author
+    )
+    date = sum(str(drafts[n].published) == hints[n]["publish_date"][:10] for n in with_date)
+    print(
+        f"\nnewspaper4k: {len(html)} pages at {rate:.1f} pages/s; agreement with hints: "
+        f"title {title}/{len(with_title)}, authors {author}/{len(with_author)}, "
+        f"date {date}/{len(with_date)}"
+    )
+    assert title / len(with_title) >= 0.8
+    assert author / len(with_author) >= 0.6
+    assert date / len(with_date) >= 0.8

@@ -1,0 +1,160 @@
+"""The admin upload flow: staff only, review and correct, confirm once, clear refusals."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from archive.models import Article, Capture, UploadItem
+from tests.test_import_command import ARTICLE
+
+pytestmark = pytest.mark.django_db
+UPLOAD = reverse("admin:archive_article_upload")
+
+
+def file(name: str, data: bytes | str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data.encode() if isinstance(data, str) else data)
+
+
+def review_post(response, **overrides) -> dict:
+    """The review form as the browser would submit it, with some fields changed."""
+    formset = response.context["formset"]
+    data = {f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()}
+    for form in formset:
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if name == "include":
+                if value:
+                    data[form.add_prefix(name)] = "on"
+                continue
+            data[form.add_prefix(name)] = "" if value is None else value
+    data.update(overrides)
+    return data
+
+
+def test_upload_page_is_for_staff_only(client, django_user_model):
+    assert client.get(UPLOAD).status_code == 302  # to the login page
+    user = django_user_model.objects.create_user("reader", password="pw-reader-123")
+    client.force_login(user)
+    assert client.get(UPLOAD).status_code == 302
+    user.is_staff = True
+    user.save()
+    assert client.get(UPLOAD).status_code == 403  # staff without the add permission
+
+
+def test_upload_is_csrf_protected(admin_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    response = client.post(UPLOAD, {"pasted": ARTICLE})
+    assert response.status_code == 403
+    assert not UploadItem.objects.exists()
+
+
+def test_review_correct_confirm_and_reload_imports_once(admin_client):
+    response = admin_client.post(UPLOAD, {"files": [file("one.txt", ARTICLE)]}, follow=True)
+    assert response.status_code == 200
+    assert "A Plain Headline About Sanctions" in response.content.decode()
+    assert Article.objects.count() == 0  # nothing stored before review
+    review_url = response.redirect_chain[-1][0]
+    data = review_post(response, **{"form-0-authors": "Jane Q. Example; Second Writer"})
+    done = admin_client.post(review_url, data, follow=True)
+    assert done.status_code == 200
+    article = Article.objects.get()
+    assert [a.name for a in article.author_list] == ["Jane Q. Example", "Second Writer"]
+    assert article.captures.get().uploaded_by.username == "admin"
+    assert article.get_absolute_url() in done.content.decode()
+    # Submitting the same confirm again (reload, double click) changes nothing.
+    again = admin_client.post(review_url, data, follow=True)
+    assert again.status_code == 200
+    assert Article.objects.count() == 1 and Capture.objects.count() == 1
+
+
+def test_date_correction_sets_precision(admin_client):
+    response = admin_client.post(UPLOAD, {"pasted": ARTICLE}, follow=True)
+    data = review_post(response, **{"form-0-published": "February 2017"})
+    admin_client.post(response.redirect_chain[-1][0], data)
+    article = Article.objects.get()
+    assert article.date_precision == "month" and article.date_display == "February 2017"
+
+
+def test_bad_date_correction_is_a_form_error_not_a_500(admin_client):
+    response = admin_client.post(UPLOAD, {"pasted": ARTICLE}, follow=True)
+    data = review_post(response, **{"form-0-published": "sometime in spring"})
+    again = admin_client.post(response.redirect_chain[-1][0], data)
+    assert again.status_code == 200
+    assert "Write the date as" in again.content.decode()
+    assert Article.objects.count() == 0
+
+
+def test_duplicates_and_junk_are_reported_and_the_rest_imports(admin_client):
+    admin_client.post(UPLOAD, {"pasted": ARTICLE}, follow=True)
+    first = UploadItem.objects.get()
+    admin_client.post(reverse("admin:archive_article_review", args=[first.batch]),
+                      review_post(admin_client.get(
+                          reverse("admin:archive_article_review", args=[first.batch]))))
+    existing = Article.objects.get()
+    other = ARTICLE.replace("A Plain Headline", "Completely Different Headline").replace(
+        "Paragraph", "Passage")
+    response = admin_client.post(UPLOAD, {"files": [
+        file("again.txt", ARTICLE), file("new.txt", other),
+        file("photo.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200),
+    ]}, follow=True)
+    content = response.content.decode()
+    assert "photo.txt" in content and "Refused" in content
+    assert "Duplicate of" in content
+    done = admin_client.post(response.redirect_chain[-1][0], review_post(response), follow=True)
+    content = done.content.decode()
+    assert Article.objects.count() == 2
+    assert re.search(r"Duplicates, not stored again \(1\)", content)
+    assert existing.get_absolute_url() in content
+    assert re.search(r"Refused \(1\)", content)
+
+
+def test_zip_upload_with_traps(admin_client):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("good.txt", ARTICLE)
+        zf.writestr("/etc/passwd.txt", ARTICLE)
+        zf.writestr("inner.zip", b"PK\x03\x04 not really")
+    response = admin_client.post(UPLOAD, {"files": [file("batch.zip", buffer.getvalue())]},
+                                 follow=True)
+    assert response.status_code == 200
+    statuses = sorted(UploadItem.objects.values_list("status", flat=True))
+    assert statuses == ["pending", "refused", "refused"]
+
+
+def test_script_in_html_upload_never_reaches_the_page(admin_client, client):
+    page = ("<html><head><title>Hostile page</title></head><body><article><h1>Hostile page</h1>"
+            + "".join(f"<p>Paragraph {n} about sanctions and Moscow policy in some detail, "
+                      f"long enough to count as an article body.</p>" for n in range(10))
+            + '<p><img src=x onerror="alert(1)"><a href="javascript:alert(2)">click</a></p>'
+            "<script>alert(3)</script></article></body></html>")
+    response = admin_client.post(UPLOAD, {"files": [file("page.html", page)]}, follow=True)
+    admin_client.post(response.redirect_chain[-1][0], review_post(response))
+    article = Article.objects.get()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "alert(" not in html
+    assert "javascript:" not in html
+    assert "onerror" not in html
+
+
+def test_empty_form_is_a_clear_error(admin_client):
+    response = admin_client.post(UPLOAD, {})
+    assert response.status_code == 200
+    assert "Choose at least one file" in response.content.decode()
+
+
+def test_unknown_batch_redirects_with_a_message(admin_client):
+    url = reverse("admin:archive_article_review", args=["00000000-0000-0000-0000-000000000000"])
+    response = admin_client.get(url, follow=True)
+    assert "does not exist" in response.content.decode()
+
+
+def test_upload_links_from_admin_index_and_changelist(admin_client):
+    assert UPLOAD in admin_client.get(reverse("admin:index")).content.decode()
+    assert UPLOAD in admin_client.get(reverse("admin:archive_article_changelist")).content.decode()
