@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from archive.ingest import sanitize_html, text_to_html
+
 
 def name_key(name: str) -> str:
     """The key two spellings of one person or outlet share ("Sarah  Lain*" == "sarah lain")."""
@@ -217,6 +219,8 @@ class Article(models.Model):
         self.published = normalize_date(self.published, self.date_precision)
         self.word_count = len(self.body_text.split())
         self.content_hash = body_hash(self.body_text)
+        # Every stored HTML passes bleach, whoever wrote it (upload, admin form, shell).
+        self.body_html = sanitize_html(self.body_html or text_to_html(self.paragraphs))
         if not self.slug:
             self.slug = slugify(self.title)[:120].strip("-") or "article"
         super().save(*args, **kwargs)

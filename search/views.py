@@ -1,24 +1,69 @@
-"""Search and topic pages (the Whoosh-backed search lands with the search issue)."""
+"""Search, topic and API views: validate with the form, call ``search.query``, render."""
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from archive.models import Topic
-from archive.views import article_page
+from archive.models import Article, Topic
+from search import api, query
+from search.charts import month_bars
+from search.forms import SearchForm
+from search.topics import topics_with_counts
+
+FACET_TITLES = [("topic", "Topics"), ("author", "Authors"), ("outlet", "Outlets"),
+                ("month", "Months")]
+
+
+def _page_context(request, form: SearchForm, **extra) -> dict:
+    """Context shared by the search and topic pages, plus an HTTP status."""
+    if not form.is_valid():
+        return {"form": form, "q": request.GET.get("q", "")[:1000], "status": 400} | extra
+    result = query.search(form.search_request(**extra.pop("scope", {})))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {
+        "form": form, "q": form.cleaned_data["q"], "result": result, "page": result,
+        "timeline": month_bars(result.months), "query_string": params.urlencode(),
+        "sorts": query.SORTS, "facet_titles": FACET_TITLES, "status": 200,
+    } | extra
 
 
 @require_safe
 def search(request):
-    return render(request, "search/search.html", {"q": request.GET.get("q", "")})
+    context = _page_context(request, SearchForm(request.GET))
+    return render(request, "search/search.html", context, status=context["status"])
+
+
+@require_safe
+def search_help(request):
+    return render(request, "search/help.html")
 
 
 @require_safe
 def topic_list(request):
-    return render(request, "search/topic_list.html", {"topics": Topic.objects.all()})
+    return render(request, "search/topic_list.html", {"topics": topics_with_counts()})
 
 
 @require_safe
 def topic_detail(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
-    page = article_page(request, topic.pinned_articles.latest_first())
-    return render(request, "search/topic_detail.html", {"topic": topic, "page": page})
+    context = _page_context(request, SearchForm(request.GET), topic=topic,
+                            scope={"scope_topic": topic.slug})
+    return render(request, "search/topic_detail.html", context, status=context["status"])
+
+
+@require_safe
+def api_search(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": "Invalid search parameters.",
+                             "fields": form.error_fields()}, status=400)
+    return JsonResponse(api.result_page(query.search(form.search_request())))
+
+
+@require_safe
+def api_article(request, pk: int):
+    article = Article.objects.with_related().filter(pk=pk).first()
+    if article is None:
+        return JsonResponse({"error": "No such article."}, status=404)
+    return JsonResponse(api.article_detail(article))

@@ -102,3 +102,15 @@ def test_outlet_in_use_cannot_be_deleted():
     make_article(outlet=outlet)
     with pytest.raises(IntegrityError), transaction.atomic():
         outlet.delete()
+
+
+def test_body_html_is_sanitized_on_every_save():
+    article = make_article(body_text="Plain text.\n\nSecond <b>paragraph</b>.")
+    assert article.body_html == "<p>Plain text.</p>\n<p>Second &lt;b&gt;paragraph&lt;/b&gt;.</p>"
+    article.body_html = '<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">a</a></p>'
+    article.save()
+    article.refresh_from_db()
+    assert "script" not in article.body_html
+    assert "onclick" not in article.body_html
+    assert "javascript:" not in article.body_html
+    assert "Hi" in article.body_html
