@@ -19,3 +19,14 @@ def plain_static_storage(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def index_dir(settings, tmp_path):
+    """Each test gets its own Whoosh index directory and a fresh per-process searcher."""
+    from search import indexing
+
+    settings.DOSSIER_INDEX_DIR = tmp_path / "index"
+    indexing.reset_searchers()
+    yield settings.DOSSIER_INDEX_DIR
+    indexing.reset_searchers()

@@ -1,0 +1,414 @@
+"""Keeping the Whoosh index in step with the database, which is the truth.
+
+Every article change writes an ``IndexTask`` in its own transaction (``search.signals``);
+after commit ``drain()`` applies the tasks under the index write lock and deletes them only
+once the index has committed. Applying a task twice is harmless: a document is replaced by
+its unique id, or deleted when the row is gone. ``sync()`` finds and repairs anything that
+slipped through; ``rebuild()`` starts from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from whoosh import index as whoosh_index
+from whoosh import writing
+from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.index import Index, LockError
+from whoosh.query import Every, Term
+from whoosh.searching import Searcher
+from whoosh.sorting import Count, FieldFacet
+from whoosh.util.filelock import try_for
+
+from archive.models import Article, DatePrecision, Topic
+from search.models import IndexTask
+from search.parsing import parse_query
+from search.schema import NO_VALUE, UNDATED_NEWEST, UNDATED_OLDEST, build_schema, topic_schema
+
+logger = logging.getLogger(__name__)
+
+WRITER_TIMEOUT = 120.0  # seconds to wait for another process's writer; never 0
+WRITER_DELAY = 0.25
+BATCH_SIZE = 200
+
+
+# Opening and reading -------------------------------------------------------------------------
+
+
+def index_dir() -> Path:
+    return Path(settings.DOSSIER_INDEX_DIR)
+
+
+def index_exists() -> bool:
+    return whoosh_index.exists_in(str(index_dir()))
+
+
+def open_index() -> Index:
+    """The index; a missing or unreadable one is rebuilt from the database, loudly."""
+    try:
+        return whoosh_index.open_dir(str(index_dir()))
+    except Exception:  # EmptyIndexError, a truncated TOC, unpickling garbage...
+        logger.error("Search index at %s cannot be opened: rebuilding it from the database.",
+                     index_dir(), exc_info=True)
+        return rebuild()
+
+
+_searcher_lock = threading.Lock()
+_searchers: dict[str, Searcher] = {}
+
+
+def get_searcher() -> Searcher:
+    """This process's shared searcher, refreshed when another writer has committed."""
+    key = str(index_dir())
+    with _searcher_lock:
+        searcher = _searchers.get(key)
+        try:
+            if searcher is None:
+                searcher = open_index().searcher()
+            elif not searcher.up_to_date():
+                # Not searcher.refresh(): it reuses segment readers and so misses deletions
+                # (update_document) in segments it already had. A fresh open of an
+                # uncompounded index costs milliseconds. The old searcher is left to the
+                # garbage collector: another thread may be reading from it right now.
+                searcher = open_index().searcher()
+        except Exception:
+            logger.error("Search index at %s unreadable: rebuilding it.", key, exc_info=True)
+            searcher = rebuild().searcher()
+        _searchers.clear()
+        _searchers[key] = searcher
+        return searcher
+
+
+def reset_searchers() -> None:
+    """Forget the cached searcher (tests point each test at its own index directory)."""
+    with _searcher_lock:
+        for searcher in _searchers.values():
+            searcher.close()
+        _searchers.clear()
+
+
+def indexed_topic_slugs(article_id: int) -> list[str] | None:
+    """The topics the index holds for one article; None when it is not indexed (yet)."""
+    fields = get_searcher().document(id=str(article_id))
+    if fields is None:
+        return None
+    return [s for s in fields.get("topic_slug", "").split() if s != NO_VALUE]
+
+
+# Writing -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def index_writer(ix: Index | None = None, *, clear: bool = False,
+                 **writer_args) -> Iterator[writing.IndexWriter]:
+    """The one write path: waits for the lock, commits on success, cancels on any error.
+
+    Segments are written uncompounded: opening and refreshing searchers and
+    ``update_document`` are then two orders of magnitude faster (WHOOSH.md).
+    ``clear=True`` replaces every existing segment with what was written (rebuild).
+    """
+    ix = ix or open_index()
+    writer = ix.writer(timeout=WRITER_TIMEOUT, delay=WRITER_DELAY, compound=False, **writer_args)
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=writing.CLEAR if clear else None)
+
+
+def _yyyymmdd(value: date) -> int:
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def date_range(published: date | None, precision: str) -> tuple[date, date] | None:
+    """The first and last day an article's known date can be ("February 2017": 1-28 Feb)."""
+    if published is None or precision == DatePrecision.UNKNOWN:
+        return None
+    if precision == DatePrecision.YEAR:
+        return published.replace(month=1, day=1), published.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        first = published.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return first, following - timedelta(days=1)
+    return published, published
+
+
+def signature(article: Article) -> str:
+    """A digest of everything the document is built from except topic queries (see sync)."""
+    authors = [(a.slug, a.name) for a in article.author_list]
+    outlet = (article.outlet.slug, article.outlet.name) if article.outlet_id else None
+    parts = [article.title, article.lede, article.content_hash, str(article.published),
+             article.date_precision, authors, outlet,
+             sorted(t.slug for t in article.topics.all()),
+             sorted(t.slug for t in article.excluded_from_topics.all())]
+    return hashlib.sha1(json.dumps(parts).encode()).hexdigest()
+
+
+def article_document(article: Article, topics: Iterable[Topic]) -> dict:
+    """The index document of an article, given the topics it belongs to."""
+    c = article.index_components()
+    topics = sorted(topics, key=lambda t: t.slug)
+    doc = {
+        "id": str(c["id"]),
+        "pk": c["id"],
+        "title": c["title"],
+        "lede": c["lede"],
+        "body": c["body"],
+        "author": " ".join(c["authors"] + c["author_names"]),
+        "outlet": f'{c["outlet"]} {c["outlet_name"]}'.strip(),
+        "topic": " ".join(f"{t.slug} {t.name}" for t in topics),
+        "author_slug": " ".join(c["authors"]) or NO_VALUE,
+        "outlet_slug": c["outlet"],
+        "topic_slug": " ".join(t.slug for t in topics) or NO_VALUE,
+        "month": c["month"],
+        "year": str(c["year"] or ""),
+        "precision": c["date_precision"],
+        "newest": UNDATED_NEWEST,
+        "oldest": UNDATED_OLDEST,
+        "signature": signature(article),
+    }
+    if span := date_range(c["published"], c["date_precision"]):
+        doc["published"], doc["published_end"] = _yyyymmdd(span[0]), _yyyymmdd(span[1])
+        doc["newest"] = doc["oldest"] = doc["published"]
+    return doc
+
+
+def _articles(ids: Iterable[int]) -> dict[int, Article]:
+    return (Article.objects.with_related()
+            .prefetch_related("topics", "excluded_from_topics").in_bulk(list(ids)))
+
+
+def topic_membership(articles: list[Article], topics: list[Topic]) -> dict[int, set[Topic]]:
+    """Each article's topics: saved-query hits + pinned - excluded, evaluated on just these
+    articles in a throwaway in-memory index (topic queries only look at the article itself)."""
+    members: dict[int, set[Topic]] = {a.pk: set() for a in articles}
+    queried = [t for t in topics if t.query.strip()]
+    if queried and articles:
+        ram = RamStorage().create_index(topic_schema())
+        with ram.writer() as writer:
+            for a in articles:
+                writer.add_document(
+                    id=str(a.pk), title=a.title, lede=a.lede, body=a.body_text,
+                    author=" ".join(f"{x.slug} {x.name}" for x in a.author_list),
+                    outlet=f"{a.outlet.slug} {a.outlet.name}" if a.outlet_id else "",
+                )
+        with ram.searcher() as searcher:
+            for topic in queried:
+                parsed = parse_query(topic.query)
+                if parsed.query is None:
+                    continue
+                for fields in searcher.search(parsed.query, limit=None):
+                    members[int(fields["id"])].add(topic)
+    for a in articles:
+        members[a.pk].update(a.topics.all())
+        members[a.pk].difference_update(a.excluded_from_topics.all())
+    return members
+
+
+def write_articles(writer: writing.IndexWriter, ids: Iterable[int], *, update: bool = True) -> int:
+    """Read the rows now (under the write lock, so the last writer saw the newest rows) and
+    write their documents; ids without a row are deleted from the index."""
+    ids = set(ids)
+    articles = _articles(ids)
+    members = topic_membership(list(articles.values()), list(Topic.objects.all()))
+    for pk in ids:
+        article = articles.get(pk)
+        if article is None:
+            writer.delete_by_term("id", str(pk))
+            continue
+        doc = article_document(article, members[pk])
+        if update:
+            writer.update_document(**doc)
+        else:
+            writer.add_document(**doc)
+    return len(articles)
+
+
+def apply(ids: Iterable[int], ix: Index | None = None) -> None:
+    """Bring the documents of these articles in line with the database, in one commit."""
+    ids = list(ids)
+    if ids:
+        with index_writer(ix) as writer:
+            write_articles(writer, ids)
+
+
+# The outbox ----------------------------------------------------------------------------------
+
+
+def enqueue(article_ids: Iterable[int]) -> None:
+    """Record that these articles need reindexing, in the caller's transaction, and drain the
+    outbox once that transaction has committed."""
+    ids = sorted({int(i) for i in article_ids if i is not None})
+    if not ids:
+        return
+    IndexTask.objects.bulk_create([IndexTask(article_id=i) for i in ids])
+    transaction.on_commit(drain_after_commit)
+
+
+def drain(*, batch_size: int = BATCH_SIZE) -> int:
+    """Apply pending index tasks in batches; a task is deleted only after its commit."""
+    done = 0
+    while tasks := list(IndexTask.objects.order_by("id").values_list("id", "article_id")
+                        [:batch_size]):
+        apply({article_id for _, article_id in tasks})
+        IndexTask.objects.filter(id__in=[task_id for task_id, _ in tasks]).delete()
+        done += len(tasks)
+    return done
+
+
+def drain_after_commit() -> None:
+    """on_commit hook: the change is saved whatever happens here; failures wait for sync."""
+    try:
+        drain()
+    except Exception:
+        logger.exception("Index update failed; the tasks stay in the outbox for sync_index.")
+
+
+# Rebuild and reconcile -----------------------------------------------------------------------
+
+
+def _create_index(*, force: bool = False) -> Index:
+    """A new empty index (under a lock, so two processes never wipe each other's work)."""
+    path = _ensure_dir()
+    storage = FileStorage(str(path))
+    lock = storage.lock("CREATELOCK")
+    if not try_for(lock.acquire, timeout=WRITER_TIMEOUT, delay=WRITER_DELAY):
+        raise LockError(f"Could not lock {path} to create the index.")
+    try:
+        if not force:
+            try:
+                return whoosh_index.open_dir(str(path))
+            except Exception:
+                logger.info("Creating a new search index at %s.", path)
+        return whoosh_index.create_in(str(path), build_schema())
+    finally:
+        lock.release()
+
+
+def rebuild(progress: Callable[[int, int], None] | None = None, *, procs: int = 1) -> Index:
+    """Index every article from scratch; readers see the old index until the commit."""
+    try:
+        ix = whoosh_index.open_dir(str(index_dir()))
+    except Exception:
+        ix = _create_index()
+    if ix.schema.names() != build_schema().names():
+        ix = _create_index(force=True)  # the schema changed: start a new index
+    last_task = IndexTask.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    args = {"procs": procs, "multisegment": True} if procs > 1 else {}
+    with index_writer(ix, clear=True, **args) as writer:
+        for start in range(0, len(ids), BATCH_SIZE):
+            write_articles(writer, ids[start:start + BATCH_SIZE], update=False)
+            if progress:
+                progress(min(start + BATCH_SIZE, len(ids)), len(ids))
+        if progress and not ids:
+            progress(0, 0)
+    # Everything up to here is in the new index; later tasks are drained as usual.
+    IndexTask.objects.filter(id__lte=last_task).delete()
+    return ix
+
+
+def _ensure_dir() -> Path:
+    path = index_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class SyncReport:
+    created: bool = False
+    drained: int = 0
+    missing: list[int] = field(default_factory=list)  # in the database, not in the index
+    extra: list[int] = field(default_factory=list)  # in the index, not in the database
+    stale: list[int] = field(default_factory=list)  # indexed from an older row
+    topics: list[int] = field(default_factory=list)  # topic membership out of date
+
+    @property
+    def repaired(self) -> int:
+        return len(set(self.missing + self.extra + self.stale + self.topics))
+
+
+def sync(*, repair: bool = True) -> SyncReport:
+    """Drain the outbox, then compare index and database and fix every difference."""
+    if not index_exists():
+        logger.warning("No search index at %s: building it.", index_dir())
+        rebuild()
+        return SyncReport(created=True)
+    report = SyncReport(drained=drain() if repair else 0)
+    ix = open_index()
+    with ix.searcher() as searcher:
+        indexed = {int(f["id"]): f.get("signature") for f in searcher.all_stored_fields()}
+        in_topic = {
+            slug: {int(f["id"]) for f in searcher.search(Term("topic_slug", slug), limit=None)}
+            for slug in Topic.objects.values_list("slug", flat=True)
+        }
+        expected = _expected_membership(searcher)
+    current: dict[int, str] = {}
+    rows = Article.objects.defer("body_text", "body_html").order_by("pk")
+    for start in range(0, rows.count(), 1000):
+        for article in _with_signature_data(rows[start:start + 1000]):
+            current[article.pk] = signature(article)
+    report.missing = sorted(current.keys() - indexed.keys())
+    report.extra = sorted(indexed.keys() - current.keys())
+    report.stale = sorted(pk for pk in current.keys() & indexed.keys()
+                          if current[pk] != indexed[pk])
+    report.topics = sorted({
+        pk for slug, ids in expected.items()
+        for pk in ids.symmetric_difference(in_topic.get(slug, set()))
+        if pk in current
+    } - set(report.missing) - set(report.stale))
+    if repair:
+        apply(set(report.missing + report.extra + report.stale + report.topics), ix)
+    return report
+
+
+def _with_signature_data(queryset):
+    return queryset.with_related().prefetch_related("topics", "excluded_from_topics")
+
+
+def _expected_membership(searcher: Searcher) -> dict[str, set[int]]:
+    """Each topic's articles as the database and the indexed text say they should be."""
+    expected: dict[str, set[int]] = {}
+    for topic in Topic.objects.prefetch_related("pinned_articles", "excluded"):
+        parsed = parse_query(topic.query) if topic.query.strip() else None
+        hits = set()
+        if parsed and parsed.query is not None:
+            hits = {int(f["id"]) for f in searcher.search(parsed.query, limit=None)}
+        pinned = {a.pk for a in topic.pinned_articles.all()}
+        expected[topic.slug] = (hits | pinned) - {a.pk for a in topic.excluded.all()}
+    return expected
+
+
+def articles_in_topic_index(slug: str) -> set[int]:
+    """Ids the index currently files under a topic."""
+    searcher = get_searcher()
+    return {int(f["id"]) for f in searcher.search(Term("topic_slug", slug), limit=None)}
+
+
+def articles_matching(text: str) -> set[int]:
+    """Ids of indexed articles a topic query matches."""
+    parsed = parse_query(text)
+    if parsed.query is None:
+        return set()
+    return {int(f["id"]) for f in get_searcher().search(parsed.query, limit=None)}
+
+
+def topic_counts() -> dict[str, int]:
+    """How many articles each topic slug holds, from the index."""
+    results = get_searcher().search(
+        Every(), limit=1, groupedby={"topic": FieldFacet("topic_slug", allow_overlap=True)},
+        maptype=Count,
+    )
+    return {k: v for k, v in results.groups("topic").items() if k != NO_VALUE}
+

@@ -1,0 +1,107 @@
+"""Query language and ranking, on the seed collection and on small made-up archives."""
+
+import pytest
+
+from search.query import SearchRequest, search
+from tests.factories import make_article, make_author, make_outlet
+from tests.search.helpers import ids
+
+pytestmark = pytest.mark.django_db
+
+
+def run(**kw):
+    return search(SearchRequest(**kw))
+
+
+# Acceptance on the seed collection -----------------------------------------------------------
+
+
+def test_flynn_finds_exactly_the_three_articles_that_name_him(seeded_index):
+    assert sorted(ids(run(q="Flynn"))) == [1, 3, 5]
+
+
+def test_minsk_agreement_phrase_finds_only_the_rusi_commentary(seeded_index):
+    assert ids(run(q='"Minsk agreement"')) == [3]
+    assert ids(run(q="Minsk agreement")) == [3]
+
+
+def test_sanction_is_stemmed_and_finds_all_five(seeded_index):
+    assert sorted(ids(run(q="sanction"))) == [1, 2, 3, 4, 5]
+
+
+# Ranking, stemming, phrases, operators, fields, fuzzy ----------------------------------------
+
+
+@pytest.fixture
+def small(db, index_dir, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        lain = make_author("Sarah Lain")
+        rusi = make_outlet("RUSI")
+        a = make_article(title="Notes on diplomacy", body_text="The pipeline question. " * 20
+                         + "Gazprom builds a pipeline.")
+        b = make_article(title="The pipeline", body_text="An essay about energy in Europe.")
+        c = make_article(title="Secretary of state visits", authors=[lain], outlet=rusi,
+                         body_text="The secretary of state met the minister of defence.")
+        d = make_article(title="Summit report", body_text="The secretary met the state press.")
+    return a, b, c, d
+
+
+def test_a_title_match_outranks_a_body_match(small):
+    a, b, c, d = small
+    assert ids(run(q="pipeline")) == [b.pk, a.pk]
+
+
+def test_phrases_need_the_words_in_order_stop_words_ignored(small):
+    a, b, c, d = small
+    assert ids(run(q='"secretary of state"')) == [c.pk]
+    assert ids(run(q='"secretary state"')) == [c.pk]  # "of" is a stop word: same phrase
+    assert sorted(ids(run(q="secretary state"))) == sorted([c.pk, d.pk])
+
+
+def test_operators(small):
+    a, b, c, d = small
+    assert sorted(ids(run(q="pipeline OR secretary"))) == sorted([a.pk, b.pk, c.pk, d.pk])
+    assert ids(run(q="pipeline NOT gazprom")) == [b.pk]
+    assert ids(run(q="pipeline -gazprom")) == [b.pk]
+    assert ids(run(q="(gazprom OR europe) AND pipeline")) == [a.pk, b.pk] or \
+        sorted(ids(run(q="(gazprom OR europe) AND pipeline"))) == sorted([a.pk, b.pk])
+    assert ids(run(q="gazp*")) == [a.pk]
+
+
+def test_fields_accept_slugs_and_names(small):
+    a, b, c, d = small
+    assert ids(run(q="title:pipeline")) == [b.pk]
+    for q in ("author:lain", 'author:"sarah lain"', "author:sarah-lain", "outlet:rusi",
+              "outlet:RUSI secretary"):
+        assert ids(run(q=q)) == [c.pk], q
+
+
+def test_fuzzy_allows_a_typo(small):
+    a, b, c, d = small
+    assert ids(run(q="gazprim~")) == [a.pk]
+    assert ids(run(q="gazprim")) == []
+
+
+def test_did_you_mean_when_nothing_is_found(seeded_index):
+    page = run(q="sanktions")
+    assert page.total == 0
+    assert page.suggestion == "sanctions"
+    assert run(q="sanctions").suggestion is None
+
+
+def test_unreadable_query_falls_back_to_plain_words_with_a_note(seeded_index):
+    page = run(q='"Minsk agreement')
+    assert ids(page) == [3]
+    assert "searched for the words" in page.note
+
+
+def test_snippets_are_escaped_and_marked(db, index_dir, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        art = make_article(title="Markup", body_text="Beware <script>alert(1)</script> of "
+                           "sanctions & tariffs.\n\nMore sanctioned text.")
+    page = run(q="sanction")
+    snippet = page.hits[0].snippet
+    assert ids(page) == [art.pk]
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+    assert "<mark>sanctions</mark> &amp; tariffs" in snippet
+    assert "<mark>sanctioned</mark>" in snippet

@@ -1,0 +1,60 @@
+"""sync_index repairs drift; rebuild_index starts over; a corrupt index is rebuilt."""
+
+import logging
+
+import pytest
+from django.core.management import call_command
+
+from archive.models import Article, Topic
+from search import indexing
+from search.query import SearchRequest, search
+from tests.search.helpers import ids
+
+pytestmark = pytest.mark.django_db
+
+
+def found(**kw):
+    return ids(search(SearchRequest(**kw)))
+
+
+def test_sync_creates_a_missing_index(seeded, index_dir, capsys):
+    assert not indexing.index_exists()
+    call_command("sync_index")
+    assert "built it" in capsys.readouterr().out
+    assert sorted(found()) == [1, 2, 3, 4, 5]
+
+
+def test_sync_reports_and_repairs_drift(seeded_index, capsys):
+    with indexing.index_writer() as writer:
+        writer.delete_by_term("id", "2")  # missing
+        writer.add_document(id="999", pk=999, title="Ghost", body="ghost", signature="x")  # extra
+    Article.objects.filter(pk=4).update(title="Retitled opportunities")  # stale (no signals)
+    Topic.objects.filter(slug="china").update(query='"minsk agreement"')  # membership (no signals)
+
+    report = indexing.sync(repair=False)
+    assert (report.missing, report.extra, report.stale) == ([2], [999], [4])
+    assert set(report.topics) >= {3}
+
+    call_command("sync_index")
+    out = capsys.readouterr().out
+    assert "in the database but not the index: 2" in out and "Repaired" in out
+    assert sorted(found()) == [1, 2, 3, 4, 5]
+    assert found(q="title:retitled") == [4]
+    assert found(topic=("china",)) == [3]
+    assert indexing.sync().repaired == 0
+
+
+def test_rebuild_index_command(seeded_index, capsys):
+    call_command("rebuild_index")
+    out = capsys.readouterr().out
+    assert "5/5 articles" in out and "rebuilt" in out
+    assert sorted(found(q="sanction")) == [1, 2, 3, 4, 5]
+
+
+def test_a_corrupt_index_is_rebuilt_loudly(seeded_index, caplog):
+    for toc in seeded_index.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"garbage")
+    indexing.reset_searchers()
+    with caplog.at_level(logging.ERROR, logger="search.indexing"):
+        assert sorted(found(q="Flynn")) == [1, 3, 5]
+    assert "rebuilding" in caplog.text
