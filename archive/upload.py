@@ -185,22 +185,24 @@ def review(request, admin_context, batch):
     pending = [i for i in items if i.status == UploadItem.Status.PENDING]
     if not pending:
         return redirect(upload_url(batch, done=True))
+    notes = [review_notes(item) for item in pending]
     formset = ReviewFormSet(request.POST if request.method == "POST" else None,
-                            initial=[review_initial(i) for i in pending])
+                            initial=[review_initial(i, n) for i, n in zip(pending, notes, strict=True)])
     if request.method == "POST" and formset.is_valid():
         for form in formset:
             confirm_item(form.cleaned_data, batch, request.user)
         return redirect(upload_url(batch, done=True))
-    rows = [(form, item, review_notes(item)) for form, item in zip(formset, pending, strict=True)]
+    rows = list(zip(formset, pending, notes, strict=True))
     return render(request, "admin/archive/article/review.html", {
         **admin_context, "title": "Review the articles before importing", "formset": formset,
         "rows": rows, "refused": [i for i in items if i.status == UploadItem.Status.REFUSED],
     })
 
 
-def review_initial(item: UploadItem) -> dict:
-    draft = draft_from_json(without_extras(item.draft))
-    return {"item": item.pk, "include": True, "title": draft.title,
+def review_initial(item: UploadItem, notes: dict) -> dict:
+    """The form as extraction filled it in; a duplicate starts unchecked."""
+    draft = notes["draft"]
+    return {"item": item.pk, "include": notes["duplicate"] is None, "title": draft.title,
             "authors": "; ".join(draft.authors), "outlet": draft.outlet or "",
             "published": format_date_input(draft)}
 
@@ -226,8 +228,7 @@ def confirm_item(data: dict, batch, user) -> None:
         if item is None:  # already confirmed by an earlier submit
             return
         if not data["include"]:
-            item.status, item.message = UploadItem.Status.SKIPPED, "Left out at review."
-            item.save(update_fields=["status", "message"])
+            leave_out(item)
             return
         published, precision = data["published"]
         draft = corrected(draft_from_json(without_extras(item.draft)),
@@ -241,6 +242,17 @@ def confirm_item(data: dict, batch, user) -> None:
                        else UploadItem.Status.DUPLICATE)
         item.article, item.message = outcome.article, outcome.error
         item.save(update_fields=["status", "article", "message"])
+
+
+def leave_out(item: UploadItem) -> None:
+    """An unchecked row: reported as the duplicate it is, or as left out."""
+    draft = draft_from_json(without_extras(item.draft))
+    if existing := find_duplicate(bytes(item.content), draft.body_text):
+        item.status, item.article = UploadItem.Status.DUPLICATE, existing
+        item.message = f"Already in the archive as “{existing.title}”."
+    else:
+        item.status, item.message = UploadItem.Status.SKIPPED, "Left out at review."
+    item.save(update_fields=["status", "article", "message"])
 
 
 def results(request, admin_context, batch):
