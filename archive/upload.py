@@ -28,6 +28,7 @@ from archive.importing import (
 )
 from archive.ingest import IngestError
 from archive.models import DatePrecision, Topic, UploadItem
+from search.indexing import drains_deferred
 
 MONTHS = {name.casefold(): n for n, name in enumerate(
     ["", "January", "February", "March", "April", "May", "June", "July", "August",
@@ -189,8 +190,9 @@ def review(request, admin_context, batch):
     formset = ReviewFormSet(request.POST if request.method == "POST" else None,
                             initial=[review_initial(i, n) for i, n in zip(pending, notes, strict=True)])
     if request.method == "POST" and formset.is_valid():
-        for form in formset:
-            confirm_item(form.cleaned_data, batch, request.user)
+        with drains_deferred():  # one index commit for the whole batch
+            for form in formset:
+                confirm_item(form.cleaned_data, batch, request.user)
         return redirect(upload_url(batch, done=True))
     rows = list(zip(formset, pending, notes, strict=True))
     return render(request, "admin/archive/article/review.html", {

@@ -55,6 +55,9 @@ def index_exists() -> bool:
 
 def open_index() -> Index:
     """The index; a missing or unreadable one is rebuilt from the database, loudly."""
+    if not index_exists():
+        logger.warning("No search index at %s yet: building it from the database.", index_dir())
+        return rebuild()
     try:
         return whoosh_index.open_dir(str(index_dir()))
     except Exception:  # EmptyIndexError, a truncated TOC, unpickling garbage...
@@ -267,8 +270,30 @@ def drain(*, batch_size: int = BATCH_SIZE) -> int:
     return done
 
 
+_deferral = threading.local()
+
+
+@contextmanager
+def drains_deferred() -> Iterator[None]:
+    """Within the block, commits leave their tasks in the outbox; one drain at the end.
+
+    A bulk import then costs a few large index commits instead of one small commit per
+    article. The tasks are in the database all along, so nothing is lost if the process dies.
+    """
+    outer = getattr(_deferral, "active", False)
+    _deferral.active = True
+    try:
+        yield
+    finally:
+        _deferral.active = outer
+        if not outer:
+            drain_after_commit()
+
+
 def drain_after_commit() -> None:
     """on_commit hook: the change is saved whatever happens here; failures wait for sync."""
+    if getattr(_deferral, "active", False):
+        return
     try:
         drain()
     except Exception:

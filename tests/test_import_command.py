@@ -120,3 +120,29 @@ def test_seed_files_dry_run_recovers_the_fixture_metadata(seeded):
         assert line["date_precision"] == precision
         stored = Article.objects.get(pk=line["id"])
         assert line["body_text"] == stored.body_text
+
+
+def test_imported_articles_are_searchable_and_the_outbox_is_empty(tmp_path):
+    from search.indexing import articles_matching
+    from search.models import IndexTask
+
+    for n in range(3):
+        (tmp_path / f"{n}.txt").write_text(ARTICLE.replace("Paragraph", f"Part{n}x"))
+    code, lines, _ = run(tmp_path, "--json")
+    assert code == 0
+    assert not IndexTask.objects.exists()
+    assert articles_matching("part1x") == {lines[1]["id"]}
+    assert articles_matching("sanctions") == {line["id"] for line in lines}
+
+
+def test_deferred_drain_keeps_tasks_until_the_block_ends(django_capture_on_commit_callbacks):
+    from search.indexing import articles_matching, drains_deferred
+    from search.models import IndexTask
+    from tests.factories import make_article
+
+    with drains_deferred():
+        with django_capture_on_commit_callbacks(execute=True):
+            article = make_article(body_text="Zanzibar diplomacy in detail.")
+        assert IndexTask.objects.filter(article_id=article.pk).exists()
+    assert not IndexTask.objects.exists()
+    assert articles_matching("zanzibar") == {article.pk}

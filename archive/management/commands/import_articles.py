@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from archive.importing import ERROR, Batch, import_upload, resolve_topics
+from search.indexing import drains_deferred
 
 SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".zip"}
 
@@ -49,13 +50,17 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         files = files_under(paths)
         counts: dict[str, int] = {}
-        bar = tqdm(files, unit="file", file=sys.stderr, disable=None, desc="Importing")
-        for path in bar:
-            for outcome in import_upload(path.read_bytes(), self.display_name(path, paths),
-                                         batch=batch, dry_run=dry_run,
-                                         max_bytes=settings.DOSSIER_UPLOAD_MAX_BYTES):
-                counts[outcome.status] = counts.get(outcome.status, 0) + 1
-                self.report(outcome, as_json=as_json, bar=bar)
+        bar = tqdm(files, unit="file", file=sys.stderr, desc="Importing")
+        with drains_deferred():  # index in a few large commits once the files are in
+            for path in bar:
+                for outcome in import_upload(path.read_bytes(), self.display_name(path, paths),
+                                             batch=batch, dry_run=dry_run,
+                                             max_bytes=settings.DOSSIER_UPLOAD_MAX_BYTES):
+                    counts[outcome.status] = counts.get(outcome.status, 0) + 1
+                    self.report(outcome, as_json=as_json, bar=bar)
+            bar.close()
+            if counts.get("imported"):
+                self.stderr.write(f"Indexing {counts['imported']} new articles…")
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no files"
         self.stderr.write(f"{summary}{' (dry run: nothing stored)' if dry_run else ''}")
         if counts.get(ERROR):
