@@ -10,3 +10,13 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no acces
 wsgi_app = "archive.wsgi:application"
 # Preloading shares the imported code between workers; each opens its own index searcher.
 preload_app = True
+
+
+def post_worker_init(worker):
+    """Open this worker's index searcher before its first request: no request opens it cold."""
+    try:
+        from search.indexing import get_searcher
+
+        get_searcher()
+    except Exception:  # a broken index must not stop the site from serving browse pages
+        worker.log.exception("Could not open the search index at start-up")

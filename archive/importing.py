@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from archive.ingest import Draft, IngestError, expand_upload, extract
@@ -22,6 +23,7 @@ from archive.models import (
     Outlet,
     Topic,
     body_hash,
+    iso_date,
     name_key,
 )
 
@@ -59,7 +61,7 @@ class Outcome:
 
 def draft_fields(draft: Draft) -> dict:
     return {"title": draft.title, "authors": list(draft.authors), "outlet": draft.outlet,
-            "published": draft.published.isoformat() if draft.published else None,
+            "published": iso_date(draft.published, draft.date_precision),
             "date_precision": draft.date_precision, "body_text": draft.body_text}
 
 
@@ -67,7 +69,7 @@ def article_fields(article: Article) -> dict:
     return {"title": article.title,
             "authors": [a.author.name for a in article.authorships.select_related("author")],
             "outlet": article.outlet.name if article.outlet else None,
-            "published": article.published.isoformat() if article.published else None,
+            "published": article.published_iso,
             "date_precision": article.date_precision, "body_text": article.body_text}
 
 
@@ -154,10 +156,22 @@ def create_article(draft: Draft, raw: bytes, file_name: str, batch: Batch) -> Ar
     return article
 
 
+def upload_members(data: bytes, file_name: str, max_bytes: int) -> Iterator[
+        tuple[str, bytes | IngestError]]:
+    """The files of an upload; a broken or oversized archive becomes one refusal."""
+    members = expand_upload(data, file_name, max_bytes=max_bytes,
+                            max_members=settings.DOSSIER_ZIP_MAX_MEMBERS,
+                            max_total_bytes=settings.DOSSIER_ZIP_MAX_TOTAL_BYTES)
+    try:
+        yield from members
+    except IngestError as error:
+        yield file_name, error
+
+
 def drafts_from_upload(data: bytes, file_name: str, max_bytes: int) -> Iterator[
         tuple[str, bytes, Draft | IngestError]]:
     """Every article file in an upload (a zip gives many) with its draft or its refusal."""
-    for member, content in expand_upload(data, file_name, max_bytes=max_bytes):
+    for member, content in upload_members(data, file_name, max_bytes):
         if isinstance(content, IngestError):
             yield member, b"", content
             continue
@@ -172,17 +186,32 @@ def drafts_from_upload(data: bytes, file_name: str, max_bytes: int) -> Iterator[
 
 
 def import_upload(data: bytes, file_name: str, *, batch: Batch | None = None,
-                  max_bytes: int, dry_run: bool = False) -> Iterator[Outcome]:
-    """Import every article of one upload; a refused file never stops the rest."""
+                  max_bytes: int, dry_run: bool = False,
+                  seen: set[str] | None = None) -> Iterator[Outcome]:
+    """Import every article of one upload; a refused file never stops the rest.
+
+    A dry run stores nothing, so it remembers the bodies it has seen in ``seen`` (share one
+    set across a run) to report the duplicates a real run would find within the batch.
+    """
+    seen = set() if seen is None else seen
     for member, content, draft in drafts_from_upload(data, file_name, max_bytes):
         if isinstance(draft, IngestError):
             yield Outcome(member, ERROR, error=str(draft))
         elif dry_run:
-            duplicate = find_duplicate(content, draft.body_text)
-            yield Outcome(member, DUPLICATE if duplicate else DRAFT, article=duplicate,
-                          draft=draft)
+            yield dry_run_outcome(member, content, draft, seen)
         else:
             yield save_draft(draft, content, member, batch)
+
+
+def dry_run_outcome(member: str, content: bytes, draft: Draft, seen: set[str]) -> Outcome:
+    duplicate = find_duplicate(content, draft.body_text)
+    key = body_hash(draft.body_text)
+    if duplicate or key in seen:
+        return Outcome(member, DUPLICATE, article=duplicate, draft=draft,
+                       error="Already in the archive." if duplicate else
+                       "Same text as an earlier file of this run.")
+    seen.add(key)
+    return Outcome(member, DRAFT, draft=draft)
 
 
 def corrected(draft: Draft, **changes) -> Draft:

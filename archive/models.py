@@ -2,23 +2,26 @@
 
 import calendar
 import hashlib
-import re
-import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
-from archive.ingest import sanitize_html, text_to_html
+from archive.ingest import (
+    body_fingerprint,
+    count_words,
+    http_url,
+    normalize_name,
+    sanitize_html,
+    text_to_html,
+)
 
-
-def name_key(name: str) -> str:
-    """The key two spellings of one person or outlet share ("Sarah  Lain*" == "sarah lain")."""
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = re.sub(r"[^\w\s&'-]", " ", text)
-    return " ".join(text.split())
+# The matching keys are ingest's, so upload and database agree on who is who.
+name_key = normalize_name
+body_hash = body_fingerprint
 
 
 def unique_slug(model, text: str, *, max_length: int = 80) -> str:
@@ -161,12 +164,6 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-def body_hash(body_text: str) -> str:
-    """The duplicate key of a body: the same words, whatever the spacing and case."""
-    words = re.findall(r"\w+", unicodedata.normalize("NFKC", body_text).casefold())
-    return hashlib.sha256(" ".join(words).encode()).hexdigest()
-
-
 class Article(models.Model):
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=120, blank=True)
@@ -216,9 +213,13 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.body_text = self.body_text.replace("\r\n", "\n").replace("\r", "\n").strip()
         self.published = normalize_date(self.published, self.date_precision)
-        self.word_count = len(self.body_text.split())
+        self.word_count = count_words(self.body_text)
         self.content_hash = body_hash(self.body_text)
+        self.source_url = http_url(self.source_url)
+        if self._body_text_edited_alone():
+            self.body_html = ""  # derived again below from the new text
         # Every stored HTML passes bleach, whoever wrote it (upload, admin form, shell).
         self.body_html = sanitize_html(self.body_html or text_to_html(self.paragraphs))
         if not self.slug:
@@ -227,6 +228,26 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("archive:article", args=[self.pk, self.slug or "article"])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._loaded_body = (article.__dict__.get("body_text"), article.__dict__.get("body_html"))
+        return article
+
+    def validate_unique(self, exclude=None):
+        """The same text twice is a form error naming the other article, not a crash."""
+        super().validate_unique(exclude)
+        twin = (Article.objects.filter(content_hash=body_hash(self.body_text))
+                .exclude(pk=self.pk).first())
+        if twin:
+            raise ValidationError({"body_text": f"This text is already in the archive as "
+                                                f"“{twin.title}” (#{twin.pk})."})
+
+    def _body_text_edited_alone(self) -> bool:
+        """True when the text changed but its HTML did not: the HTML would show the old text."""
+        loaded = getattr(self, "_loaded_body", None)
+        return bool(loaded) and self.body_text != loaded[0] and self.body_html == loaded[1]
 
     @property
     def author_list(self) -> list[Author]:
@@ -248,6 +269,11 @@ class Article(models.Model):
         if self.date_precision in (DatePrecision.DAY, DatePrecision.MONTH):
             return self.published.strftime("%Y-%m")
         return ""
+
+    @property
+    def published_iso(self) -> str | None:
+        """ISO 8601 at the known precision: "2017-02-22", "2017-02", "2017" or None."""
+        return iso_date(self.published, self.date_precision)
 
     @property
     def date_display(self) -> str:
@@ -282,6 +308,17 @@ def normalize_date(value, precision: str):
     if precision == DatePrecision.YEAR:
         return value.replace(month=1, day=1)
     return value
+
+
+ISO_FORMATS = {DatePrecision.DAY: "%Y-%m-%d", DatePrecision.MONTH: "%Y-%m",
+               DatePrecision.YEAR: "%Y"}
+
+
+def iso_date(value, precision: str) -> str | None:
+    """ISO 8601 cut to the known precision, so a month is never mistaken for its first day."""
+    if value is None or precision not in ISO_FORMATS:
+        return None
+    return value.strftime(ISO_FORMATS[precision])
 
 
 def format_date(value, precision: str) -> str:

@@ -8,6 +8,7 @@ double click) imports nothing twice: an item leaves the "pending" state exactly 
 import datetime
 import re
 import uuid
+from collections.abc import Iterator
 
 from django import forms
 from django.conf import settings
@@ -27,12 +28,9 @@ from archive.importing import (
     save_draft,
 )
 from archive.ingest import IngestError
-from archive.models import DatePrecision, Topic, UploadItem
+from archive.ingest.dates import parse_date as parse_date_text
+from archive.models import DatePrecision, Topic, UploadItem, iso_date
 from search.indexing import drains_deferred
-
-MONTHS = {name.casefold(): n for n, name in enumerate(
-    ["", "January", "February", "March", "April", "May", "June", "July", "August",
-     "September", "October", "November", "December"]) if name}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -68,38 +66,19 @@ class UploadForm(forms.Form):
 
 
 def parse_date(text: str) -> tuple[datetime.date | None, str]:
-    """"2017-02-22", "2017-02", "2017", "February 2017", "22 February 2017" → (date, precision)."""
-    text = " ".join(text.replace(",", " ").split())
-    if not text:
+    """An editor's date, read by the same rules as captures: its form sets its precision."""
+    if not text.strip():
         return None, DatePrecision.UNKNOWN
-    patterns = [
-        (r"(\d{4})-(\d{1,2})-(\d{1,2})", lambda y, m, d: (y, m, d, DatePrecision.DAY)),
-        (r"(\d{4})-(\d{1,2})", lambda y, m: (y, m, 1, DatePrecision.MONTH)),
-        (r"(\d{4})", lambda y: (y, 1, 1, DatePrecision.YEAR)),
-        (r"(\d{1,2}) ([a-z]+) (\d{4})", lambda d, m, y: (y, MONTHS.get(m, 0), d, DatePrecision.DAY)),
-        (r"([a-z]+) (\d{1,2}) (\d{4})", lambda m, d, y: (y, MONTHS.get(m, 0), d, DatePrecision.DAY)),
-        (r"([a-z]+) (\d{4})", lambda m, y: (y, MONTHS.get(m, 0), 1, DatePrecision.MONTH)),
-    ]
-    for pattern, build in patterns:
-        if match := re.fullmatch(pattern, text.casefold()):
-            groups = [int(g) if g.isdigit() else g for g in match.groups()]
-            year, month, day, precision = build(*groups)
-            try:
-                return datetime.date(year, month, day), precision
-            except (TypeError, ValueError):
-                break
-    raise forms.ValidationError(
-        "Write the date as 2017-02-22, 2017-02, 2017 or “February 2017”, or leave it empty.")
-
-
-DATE_INPUT_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+    found = parse_date_text(text)
+    if found is None:
+        raise forms.ValidationError(
+            "Write the date as 2017-02-22, 2017-02, 2017 or “February 2017”, or leave it empty.")
+    return found.date, found.precision
 
 
 def format_date_input(draft) -> str:
     """The draft's date written the way the review form reads it back, at its precision."""
-    if not draft.published or draft.date_precision not in DATE_INPUT_FORMATS:
-        return ""
-    return draft.published.strftime(DATE_INPUT_FORMATS[draft.date_precision])
+    return iso_date(draft.published, draft.date_precision) or ""
 
 
 class ReviewForm(forms.Form):
@@ -144,32 +123,40 @@ def upload(request, admin_context):
     })
 
 
-def uploaded_files(cleaned) -> list[tuple[str, bytes]]:
-    """(name, bytes) of every upload, the pasted text counting as one ``pasted.txt``."""
+def uploaded_files(cleaned) -> Iterator[tuple[str, bytes | IngestError]]:
+    """(name, bytes) of each upload in turn, the pasted text counting as one ``pasted.txt``;
+    a file over the limit is refused by its declared size, before it is read at all."""
     limit = settings.DOSSIER_UPLOAD_MAX_BYTES
-    files = [(f.name, f.read(limit + 1)) for f in cleaned["files"]]
+    for upload_file in cleaned["files"]:
+        if upload_file.size > limit:
+            yield upload_file.name, IngestError(
+                f"This file is {upload_file.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{limit // (1024 * 1024)} MB per file.")
+        else:
+            yield upload_file.name, upload_file.read()
     if cleaned["pasted"].strip():
-        files.append(("pasted.txt", cleaned["pasted"].encode("utf-8")))
-    return files
+        yield "pasted.txt", cleaned["pasted"].encode("utf-8")
 
 
 def stage_upload(request, cleaned) -> uuid.UUID:
     """Extract every file into UploadItems of a new batch; refusals are kept with their reason."""
     batch, position = uuid.uuid4(), 0
     extras = {"outlet": cleaned["outlet"].strip(), "topics": [t.pk for t in cleaned["topics"]]}
-    items = []
     for name, data in uploaded_files(cleaned):
-        for member, content, draft in drafts_from_upload(
-                data, name, settings.DOSSIER_UPLOAD_MAX_BYTES):
+        members = ([(name, b"", data)] if isinstance(data, IngestError)
+                   else drafts_from_upload(data, name, settings.DOSSIER_UPLOAD_MAX_BYTES))
+        items = []
+        for member, content, draft in members:
             item = UploadItem(batch=batch, position=position, file_name=member[:255],
                               uploaded_by=request.user)
             position += 1
             if isinstance(draft, IngestError):
                 item.status, item.message = UploadItem.Status.REFUSED, str(draft)
             else:
-                item.content, item.draft = content, {**draft_to_json(draft), **extras_for(draft, extras)}
+                item.content = content
+                item.draft = {**draft_to_json(draft), **extras_for(draft, extras)}
             items.append(item)
-    UploadItem.objects.bulk_create(items)
+        UploadItem.objects.bulk_create(items)  # one file's items at a time: bounded memory
     return batch
 
 
@@ -194,6 +181,10 @@ def review(request, admin_context, batch):
             for form in formset:
                 confirm_item(form.cleaned_data, batch, request.user)
         return redirect(upload_url(batch, done=True))
+    if request.method == "POST" and formset.total_form_count() != len(pending):
+        messages.warning(request, "That review page was out of date (part of the upload was "
+                                  "already confirmed). Here is what is still waiting.")
+        return redirect(upload_url(batch))
     rows = list(zip(formset, pending, notes, strict=True))
     return render(request, "admin/archive/article/review.html", {
         **admin_context, "title": "Review the articles before importing", "formset": formset,
@@ -243,7 +234,8 @@ def confirm_item(data: dict, batch, user) -> None:
         item.status = (UploadItem.Status.IMPORTED if outcome.status == "imported"
                        else UploadItem.Status.DUPLICATE)
         item.article, item.message = outcome.article, outcome.error
-        item.save(update_fields=["status", "article", "message"])
+        item.content = b""  # the capture (or the existing article's) holds the bytes now
+        item.save(update_fields=["status", "article", "message", "content"])
 
 
 def leave_out(item: UploadItem) -> None:
@@ -254,7 +246,8 @@ def leave_out(item: UploadItem) -> None:
         item.message = f"Already in the archive as “{existing.title}”."
     else:
         item.status, item.message = UploadItem.Status.SKIPPED, "Left out at review."
-    item.save(update_fields=["status", "article", "message"])
+    item.content = b""
+    item.save(update_fields=["status", "article", "message", "content"])
 
 
 def results(request, admin_context, batch):

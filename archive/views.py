@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,14 +44,16 @@ def home(request):
 @require_safe
 def article_detail(request, pk: int, slug: str = ""):
     article = get_object_or_404(
-        Article.objects.with_related().prefetch_related("captures"), pk=pk
+        Article.objects.with_related().prefetch_related(
+            Prefetch("captures", Capture.objects.defer("content"))  # never the bytes themselves
+        ), pk=pk,
     )
     if slug != article.slug:
         return redirect(article, permanent=True)
     return render(request, "archive/article_detail.html", {
         "article": article,
         "topics": topics_for_article(article),
-        "captures": article.captures.defer("content"),
+        "captures": article.captures.all(),
     })
 
 

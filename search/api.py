@@ -13,7 +13,7 @@ def article_summary(article: Article) -> dict:
         "authors": [{"name": a.name, "slug": a.slug} for a in article.author_list],
         "outlet": ({"name": article.outlet.name, "slug": article.outlet.slug}
                    if article.outlet_id else None),
-        "published": article.published.isoformat() if article.published else None,
+        "published": article.published_iso,  # "2017-02" for a month: never a made-up day
         "date_precision": article.date_precision,
     }
 

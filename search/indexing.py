@@ -1,6 +1,6 @@
 """Keeping the Whoosh index in step with the database, which is the truth.
 
-Every article change writes an ``IndexTask`` in its own transaction (``search.signals``);
+Every article change writes an ``IndexTask`` in the same transaction (``search.signals``);
 after commit ``drain()`` applies the tasks under the index write lock and deletes them only
 once the index has committed. Applying a task twice is harmless: a document is replaced by
 its unique id, or deleted when the row is gone. ``sync()`` finds and repairs anything that
@@ -33,11 +33,14 @@ from whoosh.util.filelock import try_for
 from archive.models import Article, DatePrecision, Topic
 from search.models import IndexTask
 from search.parsing import parse_query
-from search.schema import NO_VALUE, UNDATED_NEWEST, UNDATED_OLDEST, build_schema, topic_schema
+from search.schema import NO_VALUE, UNDATED_NEWEST, UNDATED_OLDEST, build_schema, date_number, topic_schema
 
 logger = logging.getLogger(__name__)
 
 WRITER_TIMEOUT = 120.0  # seconds to wait for another process's writer; never 0
+# After a commit in a web request, wait less than gunicorn's 60 s worker timeout; tasks that
+# still could not be applied stay in the outbox for the next drain or sync_index.
+REQUEST_WRITER_TIMEOUT = 15.0
 WRITER_DELAY = 0.25
 BATCH_SIZE = 200
 
@@ -55,7 +58,7 @@ def index_exists() -> bool:
 
 def open_index() -> Index:
     """The index; a missing or unreadable one is rebuilt from the database, loudly."""
-    if not index_exists():
+    if not any(index_dir().glob("_MAIN_*.toc")):
         logger.warning("No search index at %s yet: building it from the database.", index_dir())
         return rebuild()
     try:
@@ -71,25 +74,39 @@ _searchers: dict[str, Searcher] = {}
 
 
 def get_searcher() -> Searcher:
-    """This process's shared searcher, refreshed when another writer has committed."""
+    """This process's shared searcher, reopened when another writer has committed.
+
+    Only a process with no searcher at all builds a missing index; once serving, a failed
+    reopen keeps the searcher it has (and logs): a web request never rebuilds a live index.
+    """
     key = str(index_dir())
     with _searcher_lock:
         searcher = _searchers.get(key)
-        try:
-            if searcher is None:
-                searcher = open_index().searcher()
-            elif not searcher.up_to_date():
-                # Not searcher.refresh(): it reuses segment readers and so misses deletions
-                # (update_document) in segments it already had. A fresh open of an
-                # uncompounded index costs milliseconds. The old searcher is left to the
-                # garbage collector: another thread may be reading from it right now.
-                searcher = open_index().searcher()
-        except Exception:
-            logger.error("Search index at %s unreadable: rebuilding it.", key, exc_info=True)
-            searcher = rebuild().searcher()
+        if searcher is None:
+            searcher = open_index().searcher()
+        elif not _up_to_date(searcher):
+            # Not searcher.refresh(): it reuses segment readers and so misses deletions
+            # (update_document) in segments it already had. A fresh open of an
+            # uncompounded index costs milliseconds. The old searcher is left to the
+            # garbage collector: another thread may be reading from it right now.
+            try:
+                searcher = whoosh_index.open_dir(str(index_dir())).searcher()
+            except Exception:
+                logger.error("Search index at %s cannot be reopened; serving the previous "
+                             "version. Run manage.py sync_index.", key, exc_info=True)
         _searchers.clear()
         _searchers[key] = searcher
         return searcher
+
+
+def _up_to_date(searcher: Searcher) -> bool:
+    try:
+        return searcher.up_to_date()
+    except Exception:  # the TOC is being replaced right now: keep what we have
+        return True
+
+
+_topic_counts: dict[tuple, dict[str, int]] = {}
 
 
 def reset_searchers() -> None:
@@ -121,17 +138,14 @@ def index_writer(ix: Index | None = None, *, clear: bool = False,
     ``clear=True`` replaces every existing segment with what was written (rebuild).
     """
     ix = ix or open_index()
-    writer = ix.writer(timeout=WRITER_TIMEOUT, delay=WRITER_DELAY, compound=False, **writer_args)
+    writer_args.setdefault("timeout", WRITER_TIMEOUT)
+    writer = ix.writer(delay=WRITER_DELAY, compound=False, **writer_args)
     try:
         yield writer
     except BaseException:
         writer.cancel()
         raise
     writer.commit(mergetype=writing.CLEAR if clear else None)
-
-
-def _yyyymmdd(value: date) -> int:
-    return value.year * 10000 + value.month * 100 + value.day
 
 
 def date_range(published: date | None, precision: str) -> tuple[date, date] | None:
@@ -182,7 +196,7 @@ def article_document(article: Article, topics: Iterable[Topic]) -> dict:
         "signature": signature(article),
     }
     if span := date_range(c["published"], c["date_precision"]):
-        doc["published"], doc["published_end"] = _yyyymmdd(span[0]), _yyyymmdd(span[1])
+        doc["published"], doc["published_end"] = date_number(span[0]), date_number(span[1])
         doc["newest"] = doc["oldest"] = doc["published"]
     return doc
 
@@ -238,11 +252,12 @@ def write_articles(writer: writing.IndexWriter, ids: Iterable[int], *, update: b
     return len(articles)
 
 
-def apply(ids: Iterable[int], ix: Index | None = None) -> None:
+def apply(ids: Iterable[int], ix: Index | None = None, *,
+          timeout: float = WRITER_TIMEOUT) -> None:
     """Bring the documents of these articles in line with the database, in one commit."""
     ids = list(ids)
     if ids:
-        with index_writer(ix) as writer:
+        with index_writer(ix, timeout=timeout) as writer:
             write_articles(writer, ids)
 
 
@@ -259,12 +274,12 @@ def enqueue(article_ids: Iterable[int]) -> None:
     transaction.on_commit(drain_after_commit)
 
 
-def drain(*, batch_size: int = BATCH_SIZE) -> int:
+def drain(*, batch_size: int = BATCH_SIZE, timeout: float = WRITER_TIMEOUT) -> int:
     """Apply pending index tasks in batches; a task is deleted only after its commit."""
     done = 0
     while tasks := list(IndexTask.objects.order_by("id").values_list("id", "article_id")
                         [:batch_size]):
-        apply({article_id for _, article_id in tasks})
+        apply({article_id for _, article_id in tasks}, timeout=timeout)
         IndexTask.objects.filter(id__in=[task_id for task_id, _ in tasks]).delete()
         done += len(tasks)
     return done
@@ -295,7 +310,7 @@ def drain_after_commit() -> None:
     if getattr(_deferral, "active", False):
         return
     try:
-        drain()
+        drain(timeout=REQUEST_WRITER_TIMEOUT)
     except Exception:
         logger.exception("Index update failed; the tasks stay in the outbox for sync_index.")
 
@@ -353,6 +368,7 @@ def _ensure_dir() -> Path:
 @dataclass
 class SyncReport:
     created: bool = False
+    no_index: bool = False  # only with repair=False: there is no index to compare
     drained: int = 0
     missing: list[int] = field(default_factory=list)  # in the database, not in the index
     extra: list[int] = field(default_factory=list)  # in the index, not in the database
@@ -367,6 +383,8 @@ class SyncReport:
 def sync(*, repair: bool = True) -> SyncReport:
     """Drain the outbox, then compare index and database and fix every difference."""
     if not index_exists():
+        if not repair:
+            return SyncReport(no_index=True)
         logger.warning("No search index at %s: building it.", index_dir())
         rebuild()
         return SyncReport(created=True)
@@ -430,10 +448,16 @@ def articles_matching(text: str) -> set[int]:
 
 
 def topic_counts() -> dict[str, int]:
-    """How many articles each topic slug holds, from the index."""
-    results = get_searcher().search(
-        Every(), limit=1, groupedby={"topic": FieldFacet("topic_slug", allow_overlap=True)},
-        maptype=Count,
-    )
-    return {k: v for k, v in results.groups("topic").items() if k != NO_VALUE}
+    """How many articles each topic slug holds, from the index; counted once per index
+    generation, since walking every document per request would grow with the archive."""
+    searcher = get_searcher()
+    key = (str(index_dir()), searcher.ixreader.generation())
+    if key not in _topic_counts:
+        results = searcher.search(
+            Every(), limit=1, groupedby={"topic": FieldFacet("topic_slug", allow_overlap=True)},
+            maptype=Count,
+        )
+        _topic_counts.clear()
+        _topic_counts[key] = {k: v for k, v in results.groups("topic").items() if k != NO_VALUE}
+    return _topic_counts[key]
 

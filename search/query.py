@@ -27,7 +27,7 @@ from whoosh.sorting import Count, FieldFacet
 from archive.models import Article, Author, Outlet, Topic
 from search.indexing import get_searcher
 from search.parsing import OPERATORS, parse_query
-from search.schema import NO_VALUE, RANKED_FIELDS, TEXT_ANALYZER
+from search.schema import NO_VALUE, RANKED_FIELDS, TEXT_ANALYZER, date_number
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_LIMIT = 12
@@ -142,10 +142,6 @@ def _per_page(request: SearchRequest) -> int:
     return request.per_page or settings.PAGE_SIZE
 
 
-def _yyyymmdd(value: date) -> int:
-    return value.year * 10000 + value.month * 100 + value.day
-
-
 def filter_queries(request: SearchRequest) -> list[Query]:
     """The request's filters: values of one facet are ORed, different facets ANDed."""
     clauses: list[Query] = []
@@ -159,9 +155,9 @@ def filter_queries(request: SearchRequest) -> list[Query]:
     if request.month:
         clauses.append(Term("month", request.month))
     if request.date_from:
-        clauses.append(NumericRange("published_end", _yyyymmdd(request.date_from), None))
+        clauses.append(NumericRange("published_end", date_number(request.date_from), None))
     if request.date_to:
-        clauses.append(NumericRange("published", None, _yyyymmdd(request.date_to)))
+        clauses.append(NumericRange("published", None, date_number(request.date_to)))
     return clauses
 
 

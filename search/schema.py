@@ -21,6 +21,11 @@ UNDATED_NEWEST = 0
 UNDATED_OLDEST = 99_991_231
 
 
+def date_number(value) -> int:
+    """A date as the yyyymmdd integer the published/published_end columns hold."""
+    return value.year * 10000 + value.month * 100 + value.day
+
+
 def build_schema() -> Schema:
     """The main index: ranked text, field-query text, filter and facet columns, the article id."""
     return Schema(

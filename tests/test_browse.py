@@ -166,3 +166,8 @@ def test_pages_escape_markup_from_the_data(client, db):
 
 def test_write_methods_are_refused_on_browse_pages(client, seeded):
     assert client.post("/").status_code in (403, 405)
+
+
+def test_pages_carry_a_strict_content_security_policy(client, seeded):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]

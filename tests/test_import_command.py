@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from archive.models import Article, Capture
+from archive.models import Article, Capture, iso_date
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_seed_files_dry_run_recovers_the_fixture_metadata(seeded):
         assert line["title"] == title
         assert line["authors"] == authors
         assert line["outlet"] == outlet
-        assert line["published"] == (published.isoformat() if published else None)
+        assert line["published"] == iso_date(published, precision)
         assert line["date_precision"] == precision
         stored = Article.objects.get(pk=line["id"])
         assert line["body_text"] == stored.body_text
@@ -146,3 +146,26 @@ def test_deferred_drain_keeps_tasks_until_the_block_ends(django_capture_on_commi
         assert IndexTask.objects.filter(article_id=article.pk).exists()
     assert not IndexTask.objects.exists()
     assert articles_matching("zanzibar") == {article.pk}
+
+
+def test_dry_run_reports_duplicates_within_the_run(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "b.txt").write_text(ARTICLE)
+    code, lines, _ = run(tmp_path, "--json", "--dry-run")
+    assert code == 0
+    assert [line["status"] for line in lines] == ["draft", "duplicate"]
+
+
+def test_month_precision_is_written_as_a_month_in_json(tmp_path):
+    (tmp_path / "m.txt").write_text(ARTICLE.replace("14 March 2017", "March 2017"))
+    _, [line], _ = run(tmp_path / "m.txt", "--json")
+    assert (line["published"], line["date_precision"]) == ("2017-03", "month")
+
+
+def test_sync_check_without_an_index_reports_and_builds_nothing(index_dir):
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("sync_index", "--check", stdout=out)
+    assert exit_.value.code == 1
+    assert "There is no index" in out.getvalue()
+    assert not any(index_dir.glob("_MAIN_*.toc")) if index_dir.exists() else True

@@ -68,9 +68,12 @@ def test_names_match_regardless_of_case_and_spacing():
         Outlet.objects.create(name="rusi", slug="rusi-2")
 
 
-def test_unique_slugs_for_namesakes_with_different_keys():
+def test_unique_slugs_skip_slugs_in_use():
+    from archive.models import unique_slug
+
     assert make_author("John Smith").slug == "john-smith"
-    assert make_author("John-Smith").slug == "john-smith-2"
+    make_author("John Smith 2")
+    assert unique_slug(Author, "John Smith") == "john-smith-3"
 
 
 def test_in_month_includes_month_precision_and_excludes_year_precision():
@@ -114,3 +117,25 @@ def test_body_html_is_sanitized_on_every_save():
     assert "onclick" not in article.body_html
     assert "javascript:" not in article.body_html
     assert "Hi" in article.body_html
+
+
+def test_editing_the_text_alone_rebuilds_its_html():
+    article = make_article(body_text="Old words.\n\nMore old words.")
+    article = Article.objects.get(pk=article.pk)
+    article.body_text = "New zebras.\r\n\r\nSecond new paragraph."
+    article.save()
+    assert article.body_html == "<p>New zebras.</p>\n<p>Second new paragraph.</p>"
+    assert article.paragraphs == ["New zebras.", "Second new paragraph."]
+
+
+def test_source_url_is_only_ever_http():
+    article = make_article(source_url="javascript:alert(document.domain)//")
+    assert article.source_url == ""
+    assert make_article(source_url="https://rusi.org/x").source_url == "https://rusi.org/x"
+
+
+def test_iso_dates_stop_at_the_known_precision():
+    day = datetime.date(2017, 2, 9)
+    assert make_article(published=day, date_precision="month").published_iso == "2017-02"
+    assert make_article(published=day, date_precision="day").published_iso == "2017-02-09"
+    assert make_article().published_iso is None

@@ -160,3 +160,54 @@ def test_unknown_batch_redirects_with_a_message(admin_client):
 def test_upload_links_from_admin_index_and_changelist(admin_client):
     assert UPLOAD in admin_client.get(reverse("admin:index")).content.decode()
     assert UPLOAD in admin_client.get(reverse("admin:archive_article_changelist")).content.decode()
+
+
+def test_results_page_survives_a_deleted_article(admin_client):
+    response = admin_client.post(UPLOAD, {"pasted": ARTICLE}, follow=True)
+    done = admin_client.post(response.redirect_chain[-1][0], review_post(response), follow=True)
+    Article.objects.get().delete()
+    again = admin_client.get(done.redirect_chain[-1][0])
+    assert again.status_code == 200
+    assert "since deleted" in again.content.decode()
+
+
+def test_a_stale_or_empty_review_post_is_not_a_500(admin_client):
+    response = admin_client.post(UPLOAD, {"pasted": ARTICLE}, follow=True)
+    review_url = response.redirect_chain[-1][0]
+    empty = admin_client.post(review_url, {}, follow=True)
+    assert empty.status_code == 200
+    assert "out of date" in empty.content.decode()
+    data = review_post(response, **{"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3"})
+    assert admin_client.post(review_url, data).status_code in (200, 302)
+    assert Article.objects.count() <= 1
+
+
+def test_a_file_over_the_limit_is_refused_by_its_size(admin_client, settings):
+    settings.DOSSIER_UPLOAD_MAX_BYTES = 1024 * 1024
+    big = file("big.zip", b"PK" + b"\0" * (1024 * 1024 + 10))
+    response = admin_client.post(UPLOAD, {"files": [big], "pasted": ARTICLE}, follow=True)
+    content = response.content.decode()
+    assert "the limit is 1 MB" in content
+    assert UploadItem.objects.filter(status="refused", file_name="big.zip").exists()
+
+
+def test_confirmed_items_let_go_of_their_bytes(admin_client):
+    response = admin_client.post(UPLOAD, {"pasted": ARTICLE}, follow=True)
+    admin_client.post(response.redirect_chain[-1][0], review_post(response))
+    item = UploadItem.objects.get()
+    assert item.status == "imported" and bytes(item.content) == b""
+    assert bytes(item.article.captures.get().content) == ARTICLE.encode()
+
+
+def test_editing_a_body_into_another_articles_text_is_a_form_error(admin_client, seeded):
+    other = Article.objects.get(pk=4)
+    url = reverse("admin:archive_article_change", args=[3])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data.update({"body_text": other.body_text, "topics": [], "published": "2017-02-22",
+                 "outlet": 1, "date_precision": "day"})
+    data.update({"authorships-TOTAL_FORMS": 0, "authorships-INITIAL_FORMS": 0,
+                 "captures-TOTAL_FORMS": 0, "captures-INITIAL_FORMS": 0})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "This text is already in the archive" in response.content.decode()

@@ -47,7 +47,9 @@ def decode(data: bytes, *, html: bool = False) -> str:
     if _looks_binary(text):
         raise IngestError("This file is binary data, not text; upload the page as HTML or text")
     text = _NEWLINES_RE.sub("\n", text.replace("\ufeff", ""))
-    return unicodedata.normalize("NFC", text)
+    # A stray control character past the sniffed sample must not reach the database
+    # (PostgreSQL refuses NUL in text); tab, newline and form feed are kept.
+    return unicodedata.normalize("NFC", _CONTROL_RE.sub("", text))
 
 
 def _decode_raw(data: bytes, *, html: bool) -> str:
@@ -90,6 +92,9 @@ def _declared_charsets(data: bytes) -> list[str]:
     for match in _META_CHARSET_RE.finditer(data[: _SNIFF_BYTES * 4]):
         name = match.group(1).decode("ascii", "ignore").lower()
         # Browsers read latin-1 labels as windows-1252 (WHATWG encoding standard).
+        # A UTF-16 label in an 8-bit page is a lie the standard reads as UTF-8.
+        if name.startswith(("utf-16", "utf16")):
+            name = "utf-8"
         names.append("cp1252" if name in {"iso-8859-1", "latin1", "latin-1", "ascii"} else name)
     return names
 

@@ -9,7 +9,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.htmlprocessing import build_html_output
 
-from .dates import DAY, FoundDate, parse_date
+from .dates import DAY, MONTH, FoundDate, parse_date
 from .draft import Draft, count_words
 from .errors import IngestError
 from .html_meta import PageMeta, read_page_meta
@@ -133,6 +133,9 @@ def _names_outlet(segment: str, outlet: str) -> bool:
 
 
 def _trafilatura_date(value: str | None) -> FoundDate | None:
-    """trafilatura/htmldate's YYYY-MM-DD as a day-precision date."""
+    """htmldate's inferred YYYY-MM-DD: day precision, except a "1st of the month", which is
+    what htmldate reports for a month alone; never claim a day the page may not give."""
     found = parse_date(value) if value else None
-    return found._replace(precision=DAY) if found else None
+    if found is None:
+        return None
+    return found._replace(precision=MONTH if found.date.day == 1 else DAY)

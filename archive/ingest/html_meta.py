@@ -76,7 +76,7 @@ def read_page_meta(tree: lxml_html.HtmlElement) -> PageMeta:
     meta.published = _first_date(
         ld.get("datePublished"), *(tags.get(k) for k in _DATE_KEYS), *_time_elements(tree)
     )
-    meta.url = _first(_canonical(tree), tags.get("og:url"), _text(ld.get("url")))
+    meta.url = _first(_canonical(tree), *map(http_url, [tags.get("og:url"), _text(ld.get("url"))]))
     meta.language = _language(
         tree.get("lang"), tags.get("og:locale"), tags.get("content-language"), _text(ld.get("inLanguage"))
     )
@@ -203,11 +203,17 @@ def _time_elements(tree: lxml_html.HtmlElement) -> list[str]:
 def _canonical(tree: lxml_html.HtmlElement) -> str:
     """href of <link rel=canonical>, when absolute."""
     for link in tree.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split():
-            href = (link.get("href") or "").strip()
-            if href.startswith(("http://", "https://")):
-                return href
+        rels = (link.get("rel") or "").lower().split()
+        if "canonical" in rels and (href := http_url(link.get("href"))):
+            return href
     return ""
+
+
+def http_url(value: str | None) -> str:
+    """The value when it is an absolute http(s) URL, else "": a source link must never be
+    ``javascript:`` or ``data:`` (it is rendered as a link on the article page)."""
+    value = (value or "").strip()
+    return value if re.match(r"https?://[^\s/]", value, re.IGNORECASE) else ""
 
 
 def _language(*values: str | None) -> str:

@@ -56,3 +56,13 @@ def test_ingest_error_is_a_value_error():
 @pytest.mark.parametrize("filename", ["a.TXT", "a.text", "a.htm", "a.HTML", "a.xhtml", "noext"])
 def test_accepted_extensions(filename):
     assert extract(ARTICLE, filename).body_text.startswith("The talks went on")
+
+
+def test_control_characters_past_the_sniffed_sample_are_stripped():
+    from archive.ingest import extract
+
+    text = ("A Headline For The Test\n\n" + ("Words about sanctions and Moscow. " * 40 + "\n\n") * 20
+            + "Late \x00 NUL and \x1b escape.\n")
+    draft = extract(text.encode(), "late-nul.txt")
+    assert "\x00" not in draft.body_text and "\x1b" not in draft.body_text
+    assert "Late  NUL and  escape." in draft.body_text or "Late NUL and escape." in draft.body_text

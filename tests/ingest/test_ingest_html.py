@@ -134,3 +134,35 @@ def test_newspaper4k_pages(newspaper_pages):
     assert title / len(with_title) >= 0.8
     assert author / len(with_author) >= 0.6
     assert date / len(with_date) >= 0.8
+
+
+def test_page_urls_that_are_not_http_are_dropped():
+    from archive.ingest import extract
+
+    body = "".join(f"<p>Paragraph {n} on sanctions, Moscow and Washington in some depth.</p>"
+                   for n in range(12))
+    for meta in ('<meta property="og:url" content="javascript:alert(document.domain)//">',
+                 '<meta property="og:url" content=" JAVASCRIPT:alert(1)">',
+                 '<script type="application/ld+json">{"@type": "NewsArticle", '
+                 '"url": "data:text/html,<script>alert(1)</script>"}</script>'):
+        page = f"<html><head><title>T</title>{meta}</head><body><article>{body}</article></body></html>"
+        assert extract(page.encode(), "p.html").source_url == ""
+
+
+def test_an_inferred_first_of_the_month_is_month_precision():
+    from archive.ingest.html import _trafilatura_date
+
+    assert _trafilatura_date("2017-02-01").precision == "month"
+    assert _trafilatura_date("2017-02-22").precision == "day"
+    assert _trafilatura_date(None) is None
+
+
+def test_a_utf16_label_on_an_8bit_page_is_read_as_utf8():
+    from archive.ingest import extract
+
+    body = "".join(f"<p>Paragraph {n}: Zoë met officials in Kyiv about sanctions relief.</p>"
+                   for n in range(12))
+    head = '<head><meta charset="utf-16"><title>Zoë</title></head>'
+    page = f"<html>{head}<body><article>{body}</article></body></html>"
+    draft = extract(page.encode("utf-8"), "p.html")
+    assert "Zoë met officials" in draft.body_text

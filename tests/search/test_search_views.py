@@ -118,3 +118,10 @@ def test_article_page_lists_its_topics(seeded_index, client):
     response = client.get(response["Location"])
     slugs = {t.slug for t in response.context["topics"]}
     assert {"crimea-ukraine", "sanctions", "michael-flynn"} <= slugs
+
+
+def test_api_gives_month_precision_dates_as_months(client, seeded_index):
+    data = client.get("/api/search", {"q": "trump"}).json()
+    published = {hit["id"]: (hit["published"], hit["date_precision"]) for hit in data["hits"]}
+    assert published[1] == ("2017-02", "month")
+    assert published[2] == (None, "unknown")

@@ -50,11 +50,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         files = files_under(paths)
         counts: dict[str, int] = {}
+        seen: set[str] = set()
         bar = tqdm(files, unit="file", file=sys.stderr, desc="Importing")
         with drains_deferred():  # index in a few large commits once the files are in
             for path in bar:
                 for outcome in import_upload(path.read_bytes(), self.display_name(path, paths),
-                                             batch=batch, dry_run=dry_run,
+                                             batch=batch, dry_run=dry_run, seen=seen,
                                              max_bytes=settings.DOSSIER_UPLOAD_MAX_BYTES):
                     counts[outcome.status] = counts.get(outcome.status, 0) + 1
                     self.report(outcome, as_json=as_json, bar=bar)

@@ -15,6 +15,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, check, **options):
         report = indexing.sync(repair=not check)
+        if report.no_index:
+            self.stdout.write(self.style.WARNING(
+                f"There is no index at {indexing.index_dir()}; run sync_index to build it."))
+            raise SystemExit(1)
         if report.created:
             self.stdout.write(self.style.SUCCESS("No index found: built it from the database."))
             return
