@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,12 +26,13 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index, LockError
-from whoosh.query import Every, Term
+from whoosh.query import Every, Query, Term
 from whoosh.searching import Searcher
 from whoosh.sorting import Count, FieldFacet
 from whoosh.util.filelock import try_for
 
 from archive.models import Article, DatePrecision, Topic
+from search import matching
 from search.models import IndexTask
 from search.parsing import parse_query
 from search.schema import NO_VALUE, UNDATED_NEWEST, UNDATED_OLDEST, build_schema, date_number, topic_schema
@@ -69,34 +71,52 @@ def open_index() -> Index:
         return rebuild()
 
 
-_searcher_lock = threading.Lock()
-_searchers: dict[str, Searcher] = {}
+# One searcher per thread: a Whoosh searcher reads its segment files through shared file
+# objects, and two gunicorn threads reading through one at once corrupt each other's reads
+# (zlib errors, unpickling errors under wrk). Each thread reuses its own across requests.
+_local = threading.local()
+_all_searchers: list[Searcher] = []  # so reset_searchers() can close every thread's searcher
+_registry_lock = threading.Lock()
 
 
 def get_searcher() -> Searcher:
-    """This process's shared searcher, reopened when another writer has committed.
+    """This thread's searcher, reopened when another writer has committed.
 
-    Only a process with no searcher at all builds a missing index; once serving, a failed
+    Only a thread with no searcher at all builds a missing index; once serving, a failed
     reopen keeps the searcher it has (and logs): a web request never rebuilds a live index.
     """
     key = str(index_dir())
-    with _searcher_lock:
-        searcher = _searchers.get(key)
-        if searcher is None:
-            searcher = open_index().searcher()
-        elif not _up_to_date(searcher):
-            # Not searcher.refresh(): it reuses segment readers and so misses deletions
-            # (update_document) in segments it already had. A fresh open of an
-            # uncompounded index costs milliseconds. The old searcher is left to the
-            # garbage collector: another thread may be reading from it right now.
-            try:
-                searcher = whoosh_index.open_dir(str(index_dir())).searcher()
-            except Exception:
-                logger.error("Search index at %s cannot be reopened; serving the previous "
-                             "version. Run manage.py sync_index.", key, exc_info=True)
-        _searchers.clear()
-        _searchers[key] = searcher
-        return searcher
+    searcher = getattr(_local, "searchers", {}).get(key)
+    if searcher is None:
+        searcher = _remember(key, open_index().searcher())
+    elif not _up_to_date(searcher):
+        # Not searcher.refresh(): it reuses segment readers and so misses deletions
+        # (update_document) in segments it already had. A fresh open of an uncompounded
+        # index costs milliseconds.
+        try:
+            fresh = whoosh_index.open_dir(str(index_dir())).searcher()
+        except Exception:
+            logger.error("Search index at %s cannot be reopened; serving the previous "
+                         "version. Run manage.py sync_index.", key, exc_info=True)
+        else:
+            _forget(searcher)
+            searcher = _remember(key, fresh)
+    return searcher
+
+
+def _remember(key: str, searcher: Searcher) -> Searcher:
+    _local.searchers = {key: searcher}  # a test that moves the index forgets the old one
+    with _registry_lock:
+        _all_searchers.append(searcher)
+    return searcher
+
+
+def _forget(searcher: Searcher) -> None:
+    """Drop an outdated searcher; not closed, since results of this request may still read
+    from it: the garbage collector closes its files."""
+    with _registry_lock:
+        if searcher in _all_searchers:
+            _all_searchers.remove(searcher)
 
 
 def _up_to_date(searcher: Searcher) -> bool:
@@ -110,11 +130,13 @@ _topic_counts: dict[tuple, dict[str, int]] = {}
 
 
 def reset_searchers() -> None:
-    """Forget the cached searcher (tests point each test at its own index directory)."""
-    with _searcher_lock:
-        for searcher in _searchers.values():
+    """Close every thread's searcher (tests point each test at its own index directory)."""
+    with _registry_lock:
+        for searcher in _all_searchers:
             searcher.close()
-        _searchers.clear()
+        _all_searchers.clear()
+    _local.searchers = {}
+    _topic_counts.clear()
 
 
 def indexed_topic_slugs(article_id: int) -> list[str] | None:
@@ -207,30 +229,54 @@ def _articles(ids: Iterable[int]) -> dict[int, Article]:
 
 
 def topic_membership(articles: list[Article], topics: list[Topic]) -> dict[int, set[Topic]]:
-    """Each article's topics: saved-query hits + pinned - excluded, evaluated on just these
-    articles in a throwaway in-memory index (topic queries only look at the article itself)."""
+    """Each article's topics: saved-query hits + pinned - excluded.
+
+    Topic queries only look at the article itself, so they are evaluated on each article's
+    own tokens (``search.matching``); a query type that cannot be evaluated that way is run
+    on a throwaway in-memory index of the batch instead.
+    """
     members: dict[int, set[Topic]] = {a.pk: set() for a in articles}
-    queried = [t for t in topics if t.query.strip()]
-    if queried and articles:
-        ram = RamStorage().create_index(topic_schema())
-        with ram.writer() as writer:
-            for a in articles:
-                writer.add_document(
-                    id=str(a.pk), title=a.title, lede=a.lede, body=a.body_text,
-                    author=" ".join(f"{x.slug} {x.name}" for x in a.author_list),
-                    outlet=f"{a.outlet.slug} {a.outlet.name}" if a.outlet_id else "",
-                )
-        with ram.searcher() as searcher:
-            for topic in queried:
-                parsed = parse_query(topic.query)
-                if parsed.query is None:
-                    continue
-                for fields in searcher.search(parsed.query, limit=None):
-                    members[int(fields["id"])].add(topic)
+    queried = [(t, parsed.query) for t in topics if t.query.strip()
+               if (parsed := parse_query(t.query)).query is not None]
+    fallback: list[tuple[Topic, Query]] = []
+    tokens = {a.pk: matching.analyze(_topic_fields(a)) for a in articles} if queried else {}
+    for topic, query in queried:
+        verdicts = {pk: matching.matches(query, doc) for pk, doc in tokens.items()}
+        if None in verdicts.values():
+            fallback.append((topic, query))
+            continue
+        for pk, hit in verdicts.items():
+            if hit:
+                members[pk].add(topic)
+    if fallback:
+        _membership_in_memory(articles, fallback, members)
     for a in articles:
         members[a.pk].update(a.topics.all())
         members[a.pk].difference_update(a.excluded_from_topics.all())
     return members
+
+
+def _topic_fields(article: Article) -> dict[str, str]:
+    """The text a topic query can see: what the in-memory index of a batch would hold."""
+    return {
+        "title": article.title, "lede": article.lede, "body": article.body_text,
+        "author": " ".join(f"{x.slug} {x.name}" for x in article.author_list),
+        "outlet": f"{article.outlet.slug} {article.outlet.name}" if article.outlet_id else "",
+    }
+
+
+def _membership_in_memory(articles: list[Article], queries: list[tuple[Topic, Query]],
+                          members: dict[int, set[Topic]]) -> None:
+    # A unique name: the writer of a RAM index pools in $TMPDIR/<indexname>.tmp, and two
+    # processes using the default "MAIN" would delete each other's pool.
+    ram = RamStorage().create_index(topic_schema(), indexname=f"topics-{uuid.uuid4().hex}")
+    with ram.writer() as writer:
+        for a in articles:
+            writer.add_document(id=str(a.pk), **_topic_fields(a))
+    with ram.searcher() as searcher:
+        for topic, query in queries:
+            for fields in searcher.search(query, limit=None):
+                members[int(fields["id"])].add(topic)
 
 
 def write_articles(writer: writing.IndexWriter, ids: Iterable[int], *, update: bool = True) -> int:

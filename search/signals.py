@@ -71,6 +71,8 @@ def topic_changed(sender, instance, raw=False, created=False, **kwargs):
         return
     affected = set(instance.pinned_articles.values_list("pk", flat=True))
     affected |= set(instance.excluded.values_list("pk", flat=True))
+    if not indexing.index_exists():
+        return  # nothing indexed yet: the first build evaluates every topic anyway
     try:
         if old is not None:
             affected |= indexing.articles_in_topic_index(old.slug)
