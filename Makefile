@@ -48,3 +48,21 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) var test-artifacts
+
+# Benchmarks (issue 5): archives are built once and cached under var/bench/; wrk is Debian's.
+$(VENV)/.bench: $(VENV)/.dev requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "The HTTP benchmark needs wrk: run 'sudo apt-get install wrk'"; fi; }
+	touch $@
+
+# The full run: 10k and 100k archives (the first 100k build takes hours), table + var/bench/results.json.
+bench: $(VENV)/.bench
+	$(PY) manage.py bench $(BENCH_ARGS)
+
+.PHONY: bench-smoke
+# The small version CI runs: 10k archive, one query per class, short loads; prints its figures.
+bench-smoke: $(VENV)/.bench
+	$(PY) manage.py bench --smoke $(BENCH_ARGS)
