@@ -15,35 +15,29 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from whoosh.query import And, Every, NumericRange, Or, Query, Term
-from whoosh.sorting import Count, FieldFacet
+from whoosh.analysis.tokenizers import default_pattern
+from whoosh.lang.porter import stem
+from whoosh.query import And, Every, MultiTerm, NumericRange, Or, Query, Term
 
 from archive.models import Article, Author, Outlet, Topic
+from search.facets import facet_counts, sorted_page
 from search.indexing import get_searcher
 from search.parsing import OPERATORS, parse_query
-from search.schema import NO_VALUE, RANKED_FIELDS, TEXT_ANALYZER, date_number
+from search.schema import NO_VALUE, RANKED_FIELDS, date_number
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_LIMIT = 12
 SNIPPET_CHARS = 260
 FEW_HITS = 3
 
-FACETS = {
-    "author": FieldFacet("author_slug", allow_overlap=True),
-    "outlet": FieldFacet("outlet_slug"),
-    "topic": FieldFacet("topic_slug", allow_overlap=True),
-    "month": FieldFacet("month"),
-}
-SORT_FACETS = {
-    "newest": [FieldFacet("newest", reverse=True), FieldFacet("pk", reverse=True)],
-    "oldest": [FieldFacet("oldest"), FieldFacet("pk")],
-}
 
 
 @dataclass(frozen=True)
@@ -173,26 +167,23 @@ def search(request: SearchRequest) -> ResultPage:
 
     searcher = get_searcher()
     per_page = _per_page(request)
-    results = searcher.search(
-        query, limit=request.page * per_page, sortedby=SORT_FACETS.get(request.effective_sort),
-        groupedby=FACETS, maptype=Count, terms=parsed is not None,
-    )
-    total = len(results)
-    groups = {name: results.groups(name) for name in FACETS}
+    # Every match, unscored, for the exact total and the facets; then only the page is ranked.
+    docnums = list(searcher.docs_for_query(query))
+    total = len(docnums)
     pages = max(1, math.ceil(total / per_page))
-    number = min(request.page, pages)
-    if number != request.page:  # past the end: show the last page
-        results = searcher.search(
-            query, limit=number * per_page, sortedby=SORT_FACETS.get(request.effective_sort),
-            terms=parsed is not None,
-        )
-    # Slice before touching hits: with groupedby, iterating would walk every match.
-    page_hits = results[(number - 1) * per_page:number * per_page]
-    ids = [int(hit["id"]) for hit in page_hits]
-    terms = {int(hit["id"]): _matched_words(hit) for hit in page_hits} if parsed else {}
+    number = min(request.page, pages)  # past the end: show the last page
+    start, stop = (number - 1) * per_page, number * per_page
+    if request.effective_sort == "relevance":
+        page_docnums = [hit.docnum for hit in searcher.search(query, limit=stop)[start:stop]]
+    else:
+        page_docnums = sorted_page(searcher, docnums, newest=request.effective_sort == "newest",
+                                   start=start, stop=stop)
+    ids = [int(searcher.stored_fields(docnum)["id"]) for docnum in page_docnums]
+    words = highlight_words(parsed.query, searcher) if parsed else set()
     rows = Article.objects.with_related().in_bulk(ids)
-    hits = [Hit(rows[pk], highlight(rows[pk].body_text, terms.get(pk, set())) if parsed else None)
+    hits = [Hit(rows[pk], highlight(rows[pk].body_text, words) if parsed else None)
             for pk in ids if pk in rows]
+    groups = facet_counts(searcher, docnums)
 
     page = ResultPage(
         request, hits, total, number, pages,
@@ -206,30 +197,39 @@ def search(request: SearchRequest) -> ResultPage:
     return page
 
 
-def _matched_words(hit) -> set[str]:
-    return {text.decode() if isinstance(text, bytes) else text
-            for fieldname, text in (hit.matched_terms() or []) if fieldname in RANKED_FIELDS}
+def highlight_words(query: Query, searcher) -> set[str]:
+    """The indexed words of the ranked fields that the query looks for (prefixes, wildcards
+    and fuzzy terms expanded against the index), to mark in the page's snippets."""
+    reader = searcher.reader()
+    words: set[str] = set()
+    for leaf in query.leaves():
+        try:
+            terms = (leaf.expanded_terms(reader) if isinstance(leaf, MultiTerm)
+                     else leaf.iter_all_terms(phrases=True))
+            words.update(_text(t) for f, t in terms if f in RANKED_FIELDS)
+        except Exception:  # a leaf the expansion cannot walk: fewer marks, same results
+            continue
+    return words
+
+
+def _text(term) -> str:
+    return term.decode() if isinstance(term, bytes) else term
 
 
 def _facets(groups: dict[str, dict], request: SearchRequest) -> dict[str, list[FacetValue]]:
-    labels = {
-        "author": dict(Author.objects.filter(slug__in=[*groups["author"], *request.author])
-                       .values_list("slug", "name")),
-        "outlet": dict(Outlet.objects.filter(slug__in=[*groups["outlet"], *request.outlet])
-                       .values_list("slug", "name")),
-        "topic": dict(Topic.objects.filter(slug__in=[*groups["topic"], *request.topic])
-                      .values_list("slug", "name")),
-    }
+    """The values shown for each facet: the most frequent, plus every active one, labelled
+    from the database (only those shown: a common word may have thousands of authors)."""
     facets = {}
-    for name in ("author", "outlet", "topic"):
+    for name, model in (("author", Author), ("outlet", Outlet), ("topic", Topic)):
         active = set(getattr(request, name))
         counts = {k: v for k, v in groups[name].items() if k and k != NO_VALUE}
-        values = [FacetValue(slug, labels[name].get(slug, slug), n, slug in active)
-                  for slug, n in counts.items()]
+        top = [slug for slug, _ in Counter(counts).most_common(FACET_LIMIT)]
+        shown = list(dict.fromkeys([*top, *active]))
+        labels = dict(model.objects.filter(slug__in=shown).values_list("slug", "name"))
+        values = [FacetValue(slug, labels.get(slug, slug), counts.get(slug, 0), slug in active)
+                  for slug in shown]
         values.sort(key=lambda f: (not f.active, -f.count, f.label.casefold()))
-        shown = values[:FACET_LIMIT] + [f for f in values[FACET_LIMIT:] if f.active]
-        shown += [FacetValue(s, labels[name].get(s, s), 0, True) for s in active - counts.keys()]
-        facets[name] = shown
+        facets[name] = values
     months = [FacetValue(m, _month_label(m), n, m == request.month)
               for m, n in sorted(groups["month"].items(), reverse=True) if m]
     if request.month and request.month not in groups["month"]:
@@ -247,14 +247,24 @@ def _month_label(value: str) -> str:
 
 # Highlighting --------------------------------------------------------------------------------
 
+# The index analyzer's own tokens and stemmer, without its per-token object pipeline: running
+# the full analyzer over each hit's body was 80% of a rare-word result page (pyinstrument).
+TOKEN_RE = default_pattern
+
+
+@lru_cache(maxsize=200_000)
+def stemmed(word: str) -> str:
+    return stem(word)
+
+
 
 def highlight(text: str, words: set[str], *, size: int = SNIPPET_CHARS) -> SafeString | None:
     """The passage of ``text`` with the most matched (stemmed) words, HTML-escaped, with
     ``<mark>`` around each match. None when no word matches."""
     if not words:
         return None
-    spans = [(t.startchar, t.endchar)
-             for t in TEXT_ANALYZER(text, chars=True, positions=False) if t.text in words]
+    spans = [match.span() for match in TOKEN_RE.finditer(text)
+             if stemmed(match.group().lower()) in words]
     if not spans:
         return None
     # The window starting at some match that covers the most matches.
