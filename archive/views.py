@@ -4,15 +4,17 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from archive.models import Article, Author, Capture, DatePrecision, Outlet, Topic
-from search.topics import topics_for_article
+from search.topics import index_version, topics_for_article
 
 
 def paginate(request, queryset, per_page: int | None = None):
@@ -41,20 +43,38 @@ def home(request):
     })
 
 
+ARTICLE_PAGE_SECONDS = 300
+
+
 @require_safe
 def article_detail(request, pk: int, slug: str = ""):
+    """The reading view. Rendered pages are cached per version of the row and of the index
+    (topic membership): an article is read far more often than it changes."""
+    current = Article.objects.filter(pk=pk).values_list("slug", "updated").first()
+    if current is None:
+        raise Http404("No such article.")
+    if slug != current[0]:
+        return redirect("archive:article", pk=pk, slug=current[0] or "article", permanent=True)
+    key = (f"article-page:{pk}:{current[1].isoformat()}:{index_version()}:"
+           f"{request.user.is_staff}")
+    html = cache.get(key)
+    if html is None:
+        html = render_article(request, pk)
+        cache.set(key, html, ARTICLE_PAGE_SECONDS)
+    return HttpResponse(html)
+
+
+def render_article(request, pk: int) -> str:
     article = get_object_or_404(
         Article.objects.with_related().prefetch_related(
             Prefetch("captures", Capture.objects.defer("content"))  # never the bytes themselves
         ), pk=pk,
     )
-    if slug != article.slug:
-        return redirect(article, permanent=True)
-    return render(request, "archive/article_detail.html", {
+    return render_to_string("archive/article_detail.html", {
         "article": article,
         "topics": topics_for_article(article),
         "captures": article.captures.all(),
-    })
+    }, request)
 
 
 @require_safe

@@ -25,6 +25,14 @@ def topics_for_article(article: Article) -> list[Topic]:
     return list(Topic.objects.filter(slug__in=slugs))
 
 
+def index_version() -> int:
+    """Changes whenever the index commits: a key for what is derived from it."""
+    try:
+        return indexing.get_searcher().ixreader.generation()
+    except Exception:
+        return -1
+
+
 def topics_with_counts() -> list[tuple[Topic, int]]:
     """Every topic with its number of articles."""
     counts = indexing.topic_counts()

@@ -24,9 +24,12 @@ def plain_static_storage(settings):
 @pytest.fixture(autouse=True)
 def index_dir(settings, tmp_path):
     """Each test gets its own Whoosh index directory and a fresh per-process searcher."""
+    from django.core.cache import cache
+
     from search import indexing
 
     settings.DOSSIER_INDEX_DIR = tmp_path / "index"
     indexing.reset_searchers()
+    cache.clear()
     yield settings.DOSSIER_INDEX_DIR
     indexing.reset_searchers()

@@ -171,3 +171,18 @@ def test_write_methods_are_refused_on_browse_pages(client, seeded):
 def test_pages_carry_a_strict_content_security_policy(client, seeded):
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+
+
+def test_article_page_shows_an_edit_at_once_despite_its_cache(client, seeded):
+    article = Article.objects.get(pk=3)
+    assert "Minsk agreement" in client.get(article.get_absolute_url()).content.decode()
+    article.body_text = article.body_text.replace("Minsk agreement", "Minsk accords")
+    article.save()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Minsk accords" in page and "Minsk agreement" not in page
+
+
+def test_staff_and_readers_get_their_own_cached_article_page(client, admin_client, seeded):
+    url = Article.objects.get(pk=1).get_absolute_url()
+    assert 'href="/admin/"' in admin_client.get(url).content.decode()
+    assert 'href="/admin/"' not in client.get(url).content.decode()
