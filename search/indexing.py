@@ -58,9 +58,14 @@ def index_exists() -> bool:
     return whoosh_index.exists_in(str(index_dir()))
 
 
+def has_index_files() -> bool:
+    """Whether an index was ever written here (a directory listing, cheap per request)."""
+    return any(index_dir().glob("_MAIN_*.toc"))
+
+
 def open_index() -> Index:
     """The index; a missing or unreadable one is rebuilt from the database, loudly."""
-    if not any(index_dir().glob("_MAIN_*.toc")):
+    if not has_index_files():
         logger.warning("No search index at %s yet: building it from the database.", index_dir())
         return rebuild()
     try:

@@ -26,7 +26,10 @@ def topics_for_article(article: Article) -> list[Topic]:
 
 
 def index_version() -> int:
-    """Changes whenever the index commits: a key for what is derived from it."""
+    """Changes whenever the index commits: a key for what is derived from it.
+    -1 while there is no index (a page view never builds one)."""
+    if not indexing.has_index_files():
+        return -1
     try:
         return indexing.get_searcher().ixreader.generation()
     except Exception:
