@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test setup lint bench browser-deps clean
+.PHONY: run test setup lint bench bench-smoke browser-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Dossier needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -50,8 +50,7 @@ clean:
 	rm -rf $(VENV) var test-artifacts
 
 # Benchmarks (issue 5): archives are built once and cached under var/bench/; wrk is Debian's.
-$(VENV)/.bench: $(VENV)/.dev requirements-bench.txt
-	$(PY) -m pip install --quiet -r requirements-bench.txt
+$(VENV)/.bench: $(VENV)/.dev
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
@@ -62,7 +61,6 @@ $(VENV)/.bench: $(VENV)/.dev requirements-bench.txt
 bench: $(VENV)/.bench
 	$(PY) manage.py bench $(BENCH_ARGS)
 
-.PHONY: bench-smoke
 # The small version CI runs: 10k archive, one query per class, short loads; prints its figures.
 bench-smoke: $(VENV)/.bench
 	$(PY) manage.py bench --smoke $(BENCH_ARGS)
