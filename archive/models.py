@@ -39,15 +39,17 @@ class NamedQuerySet(models.QuerySet):
         return self.annotate(article_count=models.Count("articles", distinct=True))
 
 
-class Outlet(models.Model):
+class NamedModel(models.Model):
+    """An outlet or author: matched by its normalized name, addressed by a unique slug."""
+
     name = models.CharField(max_length=200)
     name_key = models.CharField(max_length=200, unique=True, editable=False)
     slug = models.SlugField(max_length=100, unique=True)
-    homepage = models.URLField(blank=True)
 
     objects = NamedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -56,32 +58,19 @@ class Outlet(models.Model):
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.name)
         if not self.slug:
-            self.slug = unique_slug(Outlet, self.name)
+            self.slug = unique_slug(type(self), self.name)
         super().save(*args, **kwargs)
+
+
+class Outlet(NamedModel):
+    homepage = models.URLField(blank=True)
 
     def get_absolute_url(self) -> str:
         return reverse("archive:outlet", args=[self.slug])
 
 
-class Author(models.Model):
-    name = models.CharField(max_length=200)
-    name_key = models.CharField(max_length=200, unique=True, editable=False)
-    slug = models.SlugField(max_length=100, unique=True)
+class Author(NamedModel):
     affiliation = models.CharField(max_length=300, blank=True)
-
-    objects = NamedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.name_key = name_key(self.name)
-        if not self.slug:
-            self.slug = unique_slug(Author, self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("archive:author", args=[self.slug])
