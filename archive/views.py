@@ -60,9 +60,6 @@ def cached_by_index_version(name: str, compute, seconds: int = 300):
     return value
 
 
-ARTICLE_PAGE_SECONDS = 300
-
-
 @require_safe
 def article_detail(request, pk: int, slug: str = ""):
     """The reading view. Rendered pages are cached per version of the row and of the index
@@ -72,13 +69,8 @@ def article_detail(request, pk: int, slug: str = ""):
         raise Http404("No such article.")
     if slug != current[0]:
         return redirect("archive:article", pk=pk, slug=current[0] or "article", permanent=True)
-    key = (f"article-page:{pk}:{current[1].isoformat()}:{index_version()}:"
-           f"{request.user.is_staff}")
-    html = cache.get(key)
-    if html is None:
-        html = render_article(request, pk)
-        cache.set(key, html, ARTICLE_PAGE_SECONDS)
-    return HttpResponse(html)
+    key = f"article-page:{pk}:{current[1].isoformat()}:{request.user.is_staff}"
+    return HttpResponse(cached_by_index_version(key, lambda: render_article(request, pk)))
 
 
 def render_article(request, pk: int) -> str:
