@@ -4,7 +4,7 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import ADMIN_PASSWORD, ADMIN_USER
+from tests.live import ADMIN_PASSWORD, ADMIN_USER
 
 pytestmark = pytest.mark.browser
 
