@@ -1,5 +1,7 @@
 """Search, topic and API views: validate with the form, call ``search.query``, render."""
 
+import logging
+
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -10,6 +12,8 @@ from search.charts import month_bars
 from search.forms import SearchForm
 from search.topics import topics_with_counts
 
+logger = logging.getLogger(__name__)
+
 FACET_TITLES = [("topic", "Topics"), ("author", "Authors"), ("outlet", "Outlets"),
                 ("month", "Months")]
 
@@ -18,7 +22,11 @@ def _page_context(request, form: SearchForm, **extra) -> dict:
     """Context shared by the search and topic pages, plus an HTTP status."""
     if not form.is_valid():
         return {"form": form, "q": request.GET.get("q", "")[:1000], "status": 400} | extra
-    result = query.search(form.search_request(**extra.pop("scope", {})))
+    try:
+        result = query.search(form.search_request(**extra.pop("scope", {})))
+    except Exception:
+        logger.exception("Search failed: the index could not be read.")
+        return {"form": form, "q": form.cleaned_data["q"], "unavailable": True, "status": 503} | extra
     params = request.GET.copy()
     params.pop("page", None)
     return {
@@ -58,7 +66,13 @@ def api_search(request):
     if not form.is_valid():
         return JsonResponse({"error": "Invalid search parameters.",
                              "fields": form.error_fields()}, status=400)
-    return JsonResponse(api.result_page(query.search(form.search_request())))
+    try:
+        result = query.search(form.search_request())
+    except Exception:
+        logger.exception("Search failed: the index could not be read.")
+        return JsonResponse({"error": "Search is unavailable: the index could not be read."},
+                            status=503)
+    return JsonResponse(api.result_page(result))
 
 
 @require_safe
