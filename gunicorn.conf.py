@@ -12,11 +12,29 @@ wsgi_app = "archive.wsgi:application"
 preload_app = True
 
 
-def post_worker_init(worker):
-    """Open this worker's index searcher before its first request: no request opens it cold."""
-    try:
-        from search.indexing import get_searcher
+def when_ready(server):
+    """Before the first worker starts: rebuild a missing or damaged index from the database
+    and apply the index tasks a crash left behind, so nobody has to type anything."""
+    from django.db import connections
 
+    from search.indexing import recover, reset_searchers
+
+    try:
+        server.log.info("Search index: %s", recover())
+    except Exception:  # browse pages and uploads work without search; sync_index retries
+        server.log.exception("Could not recover the search index at start-up")
+    finally:
+        reset_searchers()  # nothing opened here may be shared with the forked workers
+        connections.close_all()
+
+
+def post_worker_init(worker):
+    """Open this worker's index searcher before its first request, and apply what a worker
+    killed mid-request left in the outbox (the master restarts workers without when_ready)."""
+    from search.indexing import REQUEST_WRITER_TIMEOUT, drain, get_searcher
+
+    try:
+        drain(timeout=REQUEST_WRITER_TIMEOUT)
         get_searcher()
     except Exception:  # a broken index must not stop the site from serving browse pages
         worker.log.exception("Could not open the search index at start-up")

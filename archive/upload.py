@@ -6,6 +6,7 @@ double click) imports nothing twice: an item leaves the "pending" state exactly 
 """
 
 import datetime
+import itertools
 import re
 import uuid
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from archive.faults import crash_point
 from archive.importing import (
     Batch,
     corrected,
@@ -139,25 +141,40 @@ def uploaded_files(cleaned) -> Iterator[tuple[str, bytes | IngestError]]:
 
 
 def stage_upload(request, cleaned) -> uuid.UUID:
-    """Extract every file into UploadItems of a new batch; refusals are kept with their reason."""
-    batch, position = uuid.uuid4(), 0
+    """Extract every file into UploadItems of a new batch; refusals are kept with their reason.
+
+    Extraction (slow: HTML goes through trafilatura) happens before the transaction, so the
+    database's write lock is held only for the inserts; the batch appears whole or not at all.
+    """
+    batch = uuid.uuid4()
     extras = {"outlet": cleaned["outlet"].strip(), "topics": [t.pk for t in cleaned["topics"]]}
-    for name, data in uploaded_files(cleaned):
-        members = ([(name, b"", data)] if isinstance(data, IngestError)
-                   else drafts_from_upload(data, name, settings.DOSSIER_UPLOAD_MAX_BYTES))
-        items = []
-        for member, content, draft in members:
-            item = UploadItem(batch=batch, position=position, file_name=member[:255],
-                              uploaded_by=request.user)
-            position += 1
-            if isinstance(draft, IngestError):
-                item.status, item.message = UploadItem.Status.REFUSED, str(draft)
-            else:
-                item.content = content
-                item.draft = {**draft_to_json(draft), **extras_for(draft, extras)}
-            items.append(item)
-        UploadItem.objects.bulk_create(items)  # one file's items at a time: bounded memory
+    per_file = [staged_items(batch, name, data, extras, request.user)
+                for name, data in uploaded_files(cleaned)]
+    position = itertools.count()
+    with transaction.atomic():
+        for number, items in enumerate(per_file):
+            for item in items:
+                item.position = next(position)
+            UploadItem.objects.bulk_create(items)
+            if number == len(per_file) // 2:
+                crash_point("upload.staging")
     return batch
+
+
+def staged_items(batch, name: str, data: bytes | IngestError, extras: dict, user) -> list[UploadItem]:
+    """One uploaded file's items: one per article in it (a zip holds many), or its refusal."""
+    members = ([(name, b"", data)] if isinstance(data, IngestError)
+               else drafts_from_upload(data, name, settings.DOSSIER_UPLOAD_MAX_BYTES))
+    items = []
+    for member, content, draft in members:
+        item = UploadItem(batch=batch, file_name=member[:255], uploaded_by=user)
+        if isinstance(draft, IngestError):
+            item.status, item.message = UploadItem.Status.REFUSED, str(draft)
+        else:
+            item.content = content
+            item.draft = {**draft_to_json(draft), **extras_for(draft, extras)}
+        items.append(item)
+    return items
 
 
 def extras_for(draft, extras) -> dict:
@@ -177,9 +194,7 @@ def review(request, admin_context, batch):
     formset = ReviewFormSet(request.POST if request.method == "POST" else None,
                             initial=[review_initial(i, n) for i, n in zip(pending, notes, strict=True)])
     if request.method == "POST" and formset.is_valid():
-        with drains_deferred():  # one index commit for the whole batch
-            for form in formset:
-                confirm_item(form.cleaned_data, batch, request.user)
+        confirm_batch([form.cleaned_data for form in formset], batch, request.user)
         return redirect(upload_url(batch, done=True))
     if request.method == "POST" and formset.total_form_count() != len(pending):
         messages.warning(request, "That review page was out of date (part of the upload was "
@@ -211,6 +226,16 @@ def review_notes(item: UploadItem) -> dict:
     return {"draft": draft, "first_lines": draft.body_text[:400], "warnings": draft.warnings,
             "low_confidence": low,
             "duplicate": find_duplicate(bytes(item.content), draft.body_text)}
+
+
+def confirm_batch(rows: list[dict], batch, user) -> None:
+    """Import a reviewed batch in one transaction: a crash or error midway imports none of it
+    (the review page still shows the whole batch), and the index gets one commit for it."""
+    with drains_deferred(), transaction.atomic():
+        for number, data in enumerate(rows):
+            confirm_item(data, batch, user)
+            if number == 0:
+                crash_point("upload.confirming")
 
 
 def confirm_item(data: dict, batch, user) -> None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,11 +27,12 @@ from django.db import transaction
 from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.filedb.filestore import FileStorage, RamStorage
-from whoosh.index import Index, LockError
+from whoosh.index import TOC, Index, LockError
 from whoosh.query import Query, Term
 from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 
+from archive.faults import crash_point
 from archive.models import Article, DatePrecision, Topic
 from search import facets, matching
 from search.models import IndexTask
@@ -171,7 +174,9 @@ def index_writer(ix: Index | None = None, *, clear: bool = False,
     except BaseException:
         writer.cancel()
         raise
+    crash_point("index.before-commit")
     writer.commit(mergetype=writing.CLEAR if clear else None)
+    write_manifest(ix)
 
 
 def date_range(published: date | None, precision: str) -> tuple[date, date] | None:
@@ -330,6 +335,7 @@ def drain(*, batch_size: int = BATCH_SIZE, timeout: float = WRITER_TIMEOUT) -> i
     while tasks := list(IndexTask.objects.order_by("id").values_list("id", "article_id")
                         [:batch_size]):
         apply({article_id for _, article_id in tasks}, timeout=timeout)
+        crash_point("index.after-commit")
         IndexTask.objects.filter(id__in=[task_id for task_id, _ in tasks]).delete()
         done += len(tasks)
     return done
@@ -400,6 +406,8 @@ def rebuild(progress: Callable[[int, int], None] | None = None, *, procs: int = 
     with index_writer(ix, clear=True, **args) as writer:
         for start in range(0, len(ids), BATCH_SIZE):
             write_articles(writer, ids[start:start + BATCH_SIZE], update=False)
+            if start:
+                crash_point("index.rebuilding")
             if progress:
                 progress(min(start + BATCH_SIZE, len(ids)), len(ids))
         if progress and not ids:
@@ -419,6 +427,7 @@ def _ensure_dir() -> Path:
 class SyncReport:
     created: bool = False
     no_index: bool = False  # only with repair=False: there is no index to compare
+    damaged: str = ""  # what made the index unreadable (rebuilt unless repair=False)
     drained: int = 0
     missing: list[int] = field(default_factory=list)  # in the database, not in the index
     extra: list[int] = field(default_factory=list)  # in the index, not in the database
@@ -438,6 +447,8 @@ def sync(*, repair: bool = True) -> SyncReport:
         logger.warning("No search index at %s: building it.", index_dir())
         rebuild()
         return SyncReport(created=True)
+    if problem := (rebuild_if_damaged() if repair else verify_index()):
+        return SyncReport(created=repair, damaged=problem)
     report = SyncReport(drained=drain() if repair else 0)
     ix = open_index()
     with ix.searcher() as searcher:
@@ -508,3 +519,93 @@ def topic_counts() -> dict[str, int]:
         _topic_counts[key] = {k: v for k, v in counts.items() if k != NO_VALUE}
     return _topic_counts[key]
 
+
+
+# Integrity -----------------------------------------------------------------------------------
+
+MANIFEST = "dossier-manifest.json"
+
+
+def segment_files(ix: Index) -> dict[str, int]:
+    """Name and size of every file the index's current segments are made of."""
+    segments = {seg.segment_id() for seg in ix._segments()}
+    pattern = TOC._segment_pattern(ix.indexname)
+    return {name: ix.storage.file_length(name) for name in ix.storage.list()
+            if (m := pattern.match(name)) and m.group(1) in segments}
+
+
+def write_manifest(ix: Index) -> None:
+    """Record, after each commit, the size of every segment file that commit left in use.
+
+    Whoosh writes a segment's files before the TOC that names them and never changes them
+    after, so a file shorter than recorded (a crash, a full disk, a careless copy) is damage.
+    Written beside the index and renamed into place, so a reader never sees half of it.
+    """
+    ix = whoosh_index.open_dir(str(index_dir()), indexname=ix.indexname)
+    record = {"generation": ix.latest_generation(), "files": segment_files(ix)}
+    path = index_dir() / MANIFEST
+    temporary = path.with_name(f"{MANIFEST}.{os.getpid()}.{threading.get_ident()}")
+    temporary.write_text(json.dumps(record))
+    os.replace(temporary, path)
+
+
+def verify_index() -> str | None:
+    """What is wrong with the index on disk, in words, or None when it is whole."""
+    if not has_index_files():
+        return "there is no TOC file (the index is missing or was deleted)"
+    try:
+        ix = whoosh_index.open_dir(str(index_dir()))
+        files = segment_files(ix)
+    except Exception as error:
+        return f"it cannot be opened ({type(error).__name__}: {error})"
+    try:
+        record = json.loads((index_dir() / MANIFEST).read_text())
+    except (OSError, ValueError):
+        record = {}
+    if record.get("generation") != ix.latest_generation():
+        # Committed by a process that died before writing the manifest: read the files.
+        return _read_segment_ends(ix)
+    for name, size in record["files"].items():
+        if files.get(name) != size:
+            return f"segment file {name} has {files.get(name, 'no')} bytes instead of {size}"
+    return None
+
+
+def _read_segment_ends(ix: Index) -> str | None:
+    """Read each segment's stored fields, columns and last posting list of every field: a
+    truncated file fails here rather than in the middle of somebody's search."""
+    try:
+        with ix.searcher() as searcher:
+            for reader, _ in searcher.reader().leaf_readers():
+                for docnum in reader.all_doc_ids():
+                    reader.stored_fields(docnum)
+                for name in ix.schema.names():
+                    if reader.has_column(name):
+                        list(reader.column_reader(name))
+                for name in reader.indexed_field_names():
+                    for last in deque(reader.lexicon(name), maxlen=1):
+                        list(reader.postings(name, last).all_ids())
+    except Exception as error:
+        return f"reading it failed ({type(error).__name__}: {error})"
+    return None
+
+
+def rebuild_if_damaged() -> str | None:
+    """Rebuild a missing or damaged index from the database; returns what was wrong."""
+    problem = verify_index()
+    if problem:
+        logger.error("Search index at %s is damaged: %s. Rebuilding it from the database.",
+                     index_dir(), problem)
+        _create_index(force=True)
+        rebuild()
+        reset_searchers()
+    return problem
+
+
+def recover() -> str:
+    """Make the index whole and current before serving (gunicorn runs this at start-up): a
+    missing or damaged index is rebuilt, tasks a crash left in the outbox are applied."""
+    problem = rebuild_if_damaged()
+    drained = drain()
+    done = f"rebuilt the damaged index ({problem})" if problem else "the index is whole"
+    return f"{done}; applied {drained} pending index task(s)"

@@ -19,6 +19,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(
                 f"There is no index at {indexing.index_dir()}; run sync_index to build it."))
             raise SystemExit(1)
+        if report.damaged and check:
+            self.stdout.write(self.style.ERROR(f"The index is damaged: {report.damaged}."))
+            raise SystemExit(1)
+        if report.damaged:
+            self.stdout.write(self.style.WARNING(
+                f"The index was damaged ({report.damaged}): rebuilt it from the database."))
+            return
         if report.created:
             self.stdout.write(self.style.SUCCESS("No index found: built it from the database."))
             return
