@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from whoosh import index as whoosh_index
 from whoosh import writing
-from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.filedb.filestore import RamStorage
 from whoosh.index import TOC, Index, LockError
 from whoosh.query import Query, Term
 from whoosh.searching import Searcher
@@ -38,6 +39,7 @@ from search import facets, matching
 from search.models import IndexTask
 from search.parsing import parse_query
 from search.schema import NO_VALUE, UNDATED_NEWEST, UNDATED_OLDEST, build_schema, date_number, topic_schema
+from search.storage import GracefulStorage
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,23 @@ def index_exists() -> bool:
     return whoosh_index.exists_in(str(index_dir()))
 
 
+def storage() -> GracefulStorage:
+    return GracefulStorage(str(index_dir()))
+
+
+def open_existing(attempts: int = 3) -> Index:
+    """The index as last committed. Opening lists the newest TOC and then reads it; a commit
+    in between replaces that TOC, so a failure is retried before it counts as damage."""
+    for attempt in range(attempts):
+        try:
+            return storage().open_index()
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
+
+
 def has_index_files() -> bool:
     """Whether an index was ever written here (a directory listing, cheap per request)."""
     return any(index_dir().glob("_MAIN_*.toc"))
@@ -71,7 +90,7 @@ def open_index() -> Index:
         logger.warning("No search index at %s yet: building it from the database.", index_dir())
         return rebuild()
     try:
-        return whoosh_index.open_dir(str(index_dir()))
+        return open_existing()
     except Exception:  # EmptyIndexError, a truncated TOC, unpickling garbage...
         logger.error("Search index at %s cannot be opened: rebuilding it from the database.",
                      index_dir(), exc_info=True)
@@ -101,7 +120,7 @@ def get_searcher() -> Searcher:
         # (update_document) in segments it already had. A fresh open of an uncompounded
         # index costs milliseconds.
         try:
-            fresh = whoosh_index.open_dir(str(index_dir())).searcher()
+            fresh = open_existing().searcher()
         except Exception:
             logger.error("Search index at %s cannot be reopened; serving the previous "
                          "version. Run manage.py sync_index.", key, exc_info=True)
@@ -377,17 +396,16 @@ def drain_after_commit() -> None:
 def _create_index(*, force: bool = False) -> Index:
     """A new empty index (under a lock, so two processes never wipe each other's work)."""
     path = _ensure_dir()
-    storage = FileStorage(str(path))
-    lock = storage.lock("CREATELOCK")
+    lock = storage().lock("CREATELOCK")
     if not try_for(lock.acquire, timeout=WRITER_TIMEOUT, delay=WRITER_DELAY):
         raise LockError(f"Could not lock {path} to create the index.")
     try:
         if not force:
             try:
-                return whoosh_index.open_dir(str(path))
+                return open_existing()
             except Exception:
                 logger.info("Creating a new search index at %s.", path)
-        return whoosh_index.create_in(str(path), build_schema())
+        return storage().create_index(build_schema())
     finally:
         lock.release()
 
@@ -395,7 +413,7 @@ def _create_index(*, force: bool = False) -> Index:
 def rebuild(progress: Callable[[int, int], None] | None = None, *, procs: int = 1) -> Index:
     """Index every article from scratch; readers see the old index until the commit."""
     try:
-        ix = whoosh_index.open_dir(str(index_dir()))
+        ix = open_existing()
     except Exception:
         ix = _create_index()
     if ix.schema.names() != build_schema().names():
@@ -526,12 +544,14 @@ def topic_counts() -> dict[str, int]:
 MANIFEST = "dossier-manifest.json"
 
 
-def segment_files(ix: Index) -> dict[str, int]:
-    """Name and size of every file the index's current segments are made of."""
-    segments = {seg.segment_id() for seg in ix._segments()}
+def segment_files(ix: Index) -> tuple[int, dict[str, int]]:
+    """The index's newest generation and the name and size of every file its segments use."""
+    toc = TOC.read(ix.storage, ix.indexname)
+    segments = {seg.segment_id() for seg in toc.segments}
     pattern = TOC._segment_pattern(ix.indexname)
-    return {name: ix.storage.file_length(name) for name in ix.storage.list()
-            if (m := pattern.match(name)) and m.group(1) in segments}
+    files = {name: ix.storage.file_length(name) for name in ix.storage.list()
+             if (m := pattern.match(name)) and m.group(1) in segments}
+    return toc.generation, files
 
 
 def write_manifest(ix: Index) -> None:
@@ -541,11 +561,10 @@ def write_manifest(ix: Index) -> None:
     after, so a file shorter than recorded (a crash, a full disk, a careless copy) is damage.
     Written beside the index and renamed into place, so a reader never sees half of it.
     """
-    ix = whoosh_index.open_dir(str(index_dir()), indexname=ix.indexname)
-    record = {"generation": ix.latest_generation(), "files": segment_files(ix)}
+    generation, files = segment_files(ix)
     path = index_dir() / MANIFEST
     temporary = path.with_name(f"{MANIFEST}.{os.getpid()}.{threading.get_ident()}")
-    temporary.write_text(json.dumps(record))
+    temporary.write_text(json.dumps({"generation": generation, "files": files}))
     os.replace(temporary, path)
 
 
@@ -554,15 +573,15 @@ def verify_index() -> str | None:
     if not has_index_files():
         return "there is no TOC file (the index is missing or was deleted)"
     try:
-        ix = whoosh_index.open_dir(str(index_dir()))
-        files = segment_files(ix)
+        ix = open_existing()
+        generation, files = segment_files(ix)
     except Exception as error:
         return f"it cannot be opened ({type(error).__name__}: {error})"
     try:
         record = json.loads((index_dir() / MANIFEST).read_text())
     except (OSError, ValueError):
         record = {}
-    if record.get("generation") != ix.latest_generation():
+    if record.get("generation") != generation:
         # Committed by a process that died before writing the manifest: read the files.
         return _read_segment_ends(ix)
     for name, size in record["files"].items():

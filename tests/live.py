@@ -5,6 +5,7 @@ by gunicorn, and stoppable gently or with kill -9 (the crash and concurrency tes
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import os
 import re
 import shutil
@@ -14,7 +15,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,7 +123,11 @@ class LiveServer:
                 if re.search(r"Internal Server Error|Traceback", line)]
 
     def remove(self) -> None:
+        """Stop, keep the server's log under test-artifacts/ for a post-mortem, delete the data."""
         self.stop()
+        if self.log_path.exists():
+            (ROOT / "test-artifacts").mkdir(exist_ok=True)
+            shutil.copy(self.log_path, ROOT / "test-artifacts" / f"gunicorn-{self.data_dir.name}.log")
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def __enter__(self) -> LiveServer:
@@ -125,3 +135,115 @@ class LiveServer:
 
     def __exit__(self, *exc) -> None:
         self.remove()
+
+
+# A staff member's browser session, without the browser: the real admin login, upload form,
+# review formset and confirmation, over HTTP. The concurrency and crash tests drive many at once.
+
+
+class _Forms(HTMLParser):
+    """Every <form> of a page as {field name: value}, as a browser would submit it."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict[str, str]] = []
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({})
+        elif self.forms and tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind not in ("submit", "file", "button"):
+                self.forms[-1][a["name"]] = a.get("value") or ("on" if kind == "checkbox" else "")
+        elif self.forms and tag == "textarea" and a.get("name"):
+            self._textarea = a["name"]
+            self.forms[-1][a["name"]] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.forms[-1][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+
+
+def page_forms(html: str) -> list[dict[str, str]]:
+    parser = _Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its content type (files: field, file name, bytes)."""
+    boundary = f"dossier{uuid.uuid4().hex}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                     f"{value}\r\n".encode())
+    for name, file_name, content in files:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                     f'filename="{file_name}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+                     + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+@dataclass
+class Answer:
+    status: int
+    url: str
+    text: str
+
+
+class AdminSession:
+    """One signed-in staff member talking to a LiveServer."""
+
+    def __init__(self, base_url: str, user: str = ADMIN_USER, password: str = ADMIN_PASSWORD,
+                 timeout: float = 120):
+        self.base, self.timeout = base_url, timeout
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        self.statuses: list[int] = []
+        login = self.get("/admin/login/?next=/admin/")
+        form = next(f for f in page_forms(login.text) if "username" in f)
+        answer = self.post("/admin/login/?next=/admin/", {**form, "username": user, "password": password})
+        if "/admin/login/" in answer.url:
+            raise RuntimeError("admin login failed")
+
+    def request(self, path: str, data: bytes | None = None, content_type: str = "") -> Answer:
+        url = path if path.startswith("http") else self.base + path
+        req = urllib.request.Request(url, data=data, headers={"Referer": self.base + "/"})
+        if content_type:
+            req.add_header("Content-Type", content_type)
+        try:
+            with self.opener.open(req, timeout=self.timeout) as response:
+                answer = Answer(response.status, response.geturl(), response.read().decode(errors="replace"))
+        except urllib.error.HTTPError as error:
+            answer = Answer(error.code, url, error.read().decode(errors="replace"))
+        self.statuses.append(answer.status)
+        return answer
+
+    def get(self, path: str) -> Answer:
+        return self.request(path)
+
+    def post(self, path: str, fields: dict[str, str]) -> Answer:
+        return self.request(path, urllib.parse.urlencode(fields).encode(),
+                            "application/x-www-form-urlencoded")
+
+    def upload(self, files: list[tuple[str, bytes]]) -> Answer:
+        """Choose files on the upload page and send them: answers with the review page."""
+        page = self.get("/admin/archive/article/upload/")
+        form = next(f for f in page_forms(page.text) if "pasted" in f)
+        form.pop("topics", None)
+        body, content_type = multipart(form, [("files", name, data) for name, data in files])
+        return self.request("/admin/archive/article/upload/", body, content_type)
+
+    def confirm(self, review: Answer) -> Answer:
+        """Submit the review page as it was filled in: answers with the results page."""
+        form = next(f for f in page_forms(review.text) if "form-TOTAL_FORMS" in f)
+        return self.post(review.url, form)
