@@ -8,7 +8,7 @@ Without the variables a crash point costs one dictionary lookup. The names in us
 - ``upload.confirming``: the first article of a reviewed batch is saved, the rest is not;
 - ``index.before-commit``: an index batch is written to segment files, its TOC is not;
 - ``index.after-commit``: the index has committed, its outbox tasks are not yet deleted;
-- ``index.rebuilding``: a rebuild has written part of the archive to new segments.
+- ``index.rebuilding``: a rebuild has written its first batch of articles, not committed.
 """
 
 import os

@@ -424,8 +424,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None, *, procs: int = 
     with index_writer(ix, clear=True, **args) as writer:
         for start in range(0, len(ids), BATCH_SIZE):
             write_articles(writer, ids[start:start + BATCH_SIZE], update=False)
-            if start:
-                crash_point("index.rebuilding")
+            crash_point("index.rebuilding")
             if progress:
                 progress(min(start + BATCH_SIZE, len(ids)), len(ids))
         if progress and not ids:

@@ -33,13 +33,11 @@ class GracefulStorage(FileStorage):
         if not SEGMENT_FILE.match(name):
             return super().delete_file(name)
         unused_since, now = self._unused_since(), time.time()
-        if name not in unused_since:
-            unused_since[name] = now
-        elif now - unused_since[name] >= GRACE_SECONDS:
+        if name in unused_since and now - unused_since[name] < GRACE_SECONDS:
+            return  # still within its grace period: nothing changed
+        if now - unused_since.setdefault(name, now) >= GRACE_SECONDS:
             super().delete_file(name)
             del unused_since[name]
-        else:
-            return  # still within its grace period: nothing changed
         self._save()
 
     def _unused_since(self) -> dict[str, float]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import http.cookiejar
 import os
+import random
 import re
 import shutil
 import signal
@@ -27,6 +28,24 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 ADMIN_USER, ADMIN_PASSWORD = "editor", "browser-test-password-91"
+WORDS = ["sanctions", "Kremlin", "embassy", "treaty", "summit", "diplomacy", "pipeline", "election",
+         "hacking", "envoy", "Crimea", "Ukraine", "NATO", "Baltic", "missile", "reset", "dialogue",
+         "Congress", "Senate", "intelligence"]
+
+
+def unique_word(n: int) -> str:
+    """A made-up word only article n contains ("quorvbba", "quorvbca", ...)."""
+    letters = "bcdfghjklmnpqrtvwxz"
+    return "quorv" + letters[n // len(letters) % len(letters)] + letters[n % len(letters)] + "a"
+
+
+def article_text(n: int, title: str) -> bytes:
+    """A raw-text capture like the seeds (title, byline, date, paragraphs) holding unique_word(n)."""
+    rng = random.Random(f"{title}{n}")
+    paragraphs = [" ".join(rng.choice(WORDS) for _ in range(60)) + "." for _ in range(4)]
+    paragraphs[1] += f" The word {unique_word(n)} appears only here."
+    return (f"{title}\n\nBy Writer {n % 13}\n\n22 February 2017\n\n"
+            + "\n\n".join(paragraphs) + "\n").encode()
 
 
 def free_port() -> int:
