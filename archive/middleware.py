@@ -1,6 +1,46 @@
-"""Response headers Django 5.2 does not set itself."""
+"""Request limits and response headers Django 5.2 does not provide itself."""
 
 from django.conf import settings
+from django.http import HttpResponse
+
+from archive.ingest.pipeline import megabytes
+
+
+def request_size_limit(get_response):
+    """Refuse a request body over ``DOSSIER_REQUEST_MAX_BYTES`` by its declared length, before
+    anything reads it: the upload limits only apply once the whole body has been received.
+
+    A body without a Content-Length (``Transfer-Encoding: chunked``) is refused too: Django
+    would read it as empty, so it could only be a client we do not serve or an attempt to
+    stream past the limit.
+    """
+
+    def middleware(request):
+        refusal = body_refusal(request.META, settings.DOSSIER_REQUEST_MAX_BYTES)
+        return refusal or get_response(request)
+
+    return middleware
+
+
+def body_refusal(meta, limit: int) -> HttpResponse | None:
+    """A plain 4xx for a body that is too large, unmeasured or mislabelled; None when fine."""
+    declared = meta.get("CONTENT_LENGTH") or ""
+    if not declared:
+        if meta.get("HTTP_TRANSFER_ENCODING"):
+            return plain(411, "Send the request with a Content-Length header; "
+                              "streamed (chunked) request bodies are not accepted.")
+        return None
+    if not (declared.isascii() and declared.isdigit()):
+        return plain(400, "The Content-Length header is not a number of bytes.")
+    if int(declared) > limit:
+        return plain(413, f"The request is {megabytes(int(declared))} MB; the limit is "
+                          f"{megabytes(limit)} MB ({limit} bytes). Upload fewer or smaller files "
+                          "at a time.")
+    return None
+
+
+def plain(status: int, message: str) -> HttpResponse:
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 def content_security_policy(get_response):

@@ -59,7 +59,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every response gets the policy, even one refused by the middleware below.
+    "archive.middleware.content_security_policy",
     "django.middleware.security.SecurityMiddleware",
+    # An oversized request is refused before anything (CSRF, sessions) reads its body.
+    "archive.middleware.request_size_limit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,7 +71,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "archive.middleware.content_security_policy",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -151,10 +154,28 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Dossier's own settings.
 DOSSIER_INDEX_DIR = Path(os.environ.get("DOSSIER_INDEX_DIR", DATA_DIR / "index"))
-DOSSIER_UPLOAD_MAX_BYTES = int(os.environ.get("DOSSIER_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+
+# Limits on what one request may make Dossier do. Each is an environment variable; the defaults
+# suit a single editor uploading a few files at a time and readers searching.
+MB = 1024 * 1024
+# One uploaded file (a capture or a zip of them); a bigger file is refused by its declared size.
+DOSSIER_UPLOAD_MAX_BYTES = int(os.environ.get("DOSSIER_UPLOAD_MAX_BYTES", 10 * MB))
+# One zip: files in it, and what they unpack to (checked as declared, then again while reading).
 DOSSIER_ZIP_MAX_MEMBERS = int(os.environ.get("DOSSIER_ZIP_MAX_MEMBERS", 1000))
-DOSSIER_ZIP_MAX_TOTAL_BYTES = int(os.environ.get("DOSSIER_ZIP_MAX_TOTAL_BYTES", 200 * 1024 * 1024))
-DATA_UPLOAD_MAX_MEMORY_SIZE = DOSSIER_UPLOAD_MAX_BYTES + 1024 * 1024
+DOSSIER_ZIP_MAX_TOTAL_BYTES = int(os.environ.get("DOSSIER_ZIP_MAX_TOTAL_BYTES", 200 * MB))
+# A whole request body (all files of one upload together): over it, 413 before the body is
+# read. The default never falls below one file at the upload limit plus the form around it.
+DOSSIER_REQUEST_MAX_BYTES = int(os.environ.get(
+    "DOSSIER_REQUEST_MAX_BYTES", max(50 * MB, DOSSIER_UPLOAD_MAX_BYTES + MB)))
+# A search query, in characters after control characters and runs of spaces are collapsed;
+# longer is a 400 from the search form. (search/parsing.py keeps its own 1,000-character cap
+# for callers that skip the form, so raising this above 1,000 needs that cap raised too.)
+DOSSIER_QUERY_MAX_CHARS = int(os.environ.get("DOSSIER_QUERY_MAX_CHARS", 1000))
+# The deepest search result page (20 results a page): deeper pages cost more to rank and
+# nobody reads them; past it, a 400 that says to narrow the search.
+DOSSIER_SEARCH_MAX_PAGE = int(os.environ.get("DOSSIER_SEARCH_MAX_PAGE", 500))
+# Django's own: form fields other than files, and how many files one request may carry.
+DATA_UPLOAD_MAX_MEMORY_SIZE = DOSSIER_UPLOAD_MAX_BYTES + MB
 DATA_UPLOAD_MAX_NUMBER_FILES = 500
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 PAGE_SIZE = 20

@@ -2,6 +2,9 @@
 
 import calendar
 import datetime
+import posixpath
+import unicodedata
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -88,17 +91,42 @@ def render_article(request, pk: int) -> str:
 
 @require_safe
 def capture_download(request, pk: int):
-    """The original capture, byte for byte, as a download (never rendered inline)."""
+    """The original capture, byte for byte, as a download: never rendered, sniffed or run as a
+    page of ours, whatever markup and script it holds."""
     capture = get_object_or_404(Capture, pk=pk)
     response = HttpResponse(bytes(capture.content), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{safe_filename(capture)}"'
+    response["Content-Disposition"] = attachment_header(capture)
     response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser ever render it anyway: no script, no subresources, an opaque origin.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
-def safe_filename(capture: Capture) -> str:
-    name = "".join(c for c in capture.file_name if c.isalnum() or c in "._- ")
-    return name.strip() or f"capture-{capture.pk}"
+def attachment_header(capture: Capture) -> str:
+    """``attachment`` with an ASCII ``filename`` every browser reads and, for a name in another
+    script, the exact name as RFC 6266 ``filename*`` (UTF-8, percent-encoded)."""
+    name = safe_filename(capture)
+    ascii_name = safe_filename(capture, ascii_only=True)
+    header = f'attachment; filename="{ascii_name}"'
+    if name != ascii_name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return header
+
+
+def safe_filename(capture: Capture, ascii_only: bool = False) -> str:
+    """The capture's file name without paths, quotes, control characters or anything else a
+    header or a file system could misread; a name with nothing left becomes capture-<pk>."""
+    base = unicodedata.normalize("NFC", capture.file_name).replace("\\", "/").rsplit("/", 1)[-1]
+    stem, extension = (kept_characters(part, ascii_only) for part in posixpath.splitext(base))
+    stem = stem.strip(". ")[:150].strip(". ") or f"capture-{capture.pk}"
+    return stem + (extension[:16] if len(extension) > 1 else "")
+
+
+def kept_characters(text: str, ascii_only: bool) -> str:
+    """Letters, digits and ``._-``; anything else becomes a space, runs of spaces one."""
+    kept = "".join(c if (c.isalnum() or c in "._-") and (c.isascii() or not ascii_only) else " "
+                   for c in text)
+    return " ".join(kept.split())
 
 
 @require_safe

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from search.parsing import clean_text
@@ -42,13 +43,29 @@ class SearchForm(forms.Form):
     month = forms.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
                              error_messages={"invalid": "Use a month as YYYY-MM, e.g. 2017-02."})
     sort = forms.ChoiceField(choices=[(s, s.title()) for s in SORTS], required=False)
-    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+    page = forms.IntegerField(min_value=1, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so these two are added by name.
         self.fields["from"] = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
         self.fields["to"] = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def clean_q(self) -> str:
+        """Over ``DOSSIER_QUERY_MAX_CHARS`` is an error the reader sees, not a silent cut."""
+        q, limit = self.cleaned_data["q"], settings.DOSSIER_QUERY_MAX_CHARS
+        if len(q) > limit:
+            raise ValidationError(f"The query is {len(q):,} characters long; the limit is "
+                                  f"{limit:,}. Shorten it, or use fewer words.")
+        return q
+
+    def clean_page(self) -> int | None:
+        """Deep pages cost more to rank than anyone reads: ``DOSSIER_SEARCH_MAX_PAGE`` is the last."""
+        page, limit = self.cleaned_data["page"], settings.DOSSIER_SEARCH_MAX_PAGE
+        if page is not None and page > limit:
+            raise ValidationError(f"Result pages stop at page {limit:,}: narrow the search with "
+                                  "more words or a filter instead.")
+        return page
 
     def clean(self):
         data = super().clean()
