@@ -609,15 +609,44 @@ def _read_segment_ends(ix: Index) -> str | None:
 
 
 def rebuild_if_damaged() -> str | None:
-    """Rebuild a missing or damaged index from the database; returns what was wrong."""
-    problem = verify_index()
-    if problem:
-        logger.error("Search index at %s is damaged: %s. Rebuilding it from the database.",
-                     index_dir(), problem)
-        _create_index(force=True)
-        rebuild()
-        reset_searchers()
+    """Rebuild a missing or damaged index from the database; returns what was wrong.
+
+    One process repairs at a time (a lock file); the others wait and find it whole. Readers
+    keep their open searchers until the rebuilt index commits.
+    """
+    if not verify_index():
+        return None
+    lock = GracefulStorage(str(_ensure_dir())).lock("REPAIRLOCK")
+    lock.acquire(blocking=True)
+    try:
+        problem = verify_index()
+        if problem:
+            logger.error("Search index at %s is damaged: %s. Rebuilding it from the database.",
+                         index_dir(), problem)
+            rebuild()
+    finally:
+        lock.release()
     return problem
+
+
+_repairing = threading.Lock()
+
+
+def repair_in_background() -> None:
+    """After a search failed to read the index: check it and, if damaged, rebuild it in a
+    thread of this process, so the site heals without a restart or an operator."""
+    if not _repairing.acquire(blocking=False):
+        return  # this process is already on it
+
+    def run() -> None:
+        try:
+            rebuild_if_damaged()
+        except Exception:
+            logger.exception("Could not repair the search index; run manage.py sync_index.")
+        finally:
+            _repairing.release()
+
+    threading.Thread(target=run, name="index-repair", daemon=True).start()
 
 
 def recover() -> str:

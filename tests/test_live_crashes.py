@@ -237,3 +237,26 @@ def test_damaged_index_is_rebuilt_when_the_server_starts(server, damage):
     assert "Rebuilding it from the database" in server.log()[log_before:]
     assert found(server, "Crash") == expected > 0
     assert_index_agrees(server)
+
+
+def test_index_damaged_while_serving_heals_without_a_restart(server):
+    expected = found(server, "Crash")
+    path = segment_file(server, "._stored.col")
+    with path.open("r+b") as f:
+        f.truncate(path.stat().st_size // 2)
+    statuses, deadline = [], time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{server.url}/api/search?q=Crash", timeout=30) as response:
+                statuses.append(response.status)
+                if json.loads(response.read())["total"] == expected:
+                    break
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+        except DROPPED:
+            statuses.append("dropped")
+        time.sleep(0.3)
+    print(f"\nanswers while the index healed itself: {statuses}")
+    assert statuses[-1] == 200 and found(server, "Crash") == expected
+    assert set(statuses) <= {200, 503, "dropped"}
+    assert_index_agrees(server)
