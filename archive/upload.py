@@ -31,6 +31,7 @@ from archive.importing import (
 )
 from archive.ingest import IngestError
 from archive.ingest.dates import parse_date as parse_date_text
+from archive.ingest.pipeline import megabytes
 from archive.models import DatePrecision, Topic, UploadItem, iso_date
 from search.indexing import drains_deferred
 
@@ -132,8 +133,8 @@ def uploaded_files(cleaned) -> Iterator[tuple[str, bytes | IngestError]]:
     for upload_file in cleaned["files"]:
         if upload_file.size > limit:
             yield upload_file.name, IngestError(
-                f"This file is {upload_file.size / 1024 / 1024:.1f} MB; the limit is "
-                f"{limit // (1024 * 1024)} MB per file.")
+                f"This file is {megabytes(upload_file.size)} MB; the limit is "
+                f"{megabytes(limit)} MB per file.")
         else:
             yield upload_file.name, upload_file.read()
     if cleaned["pasted"].strip():

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -21,7 +22,8 @@ FACET_TITLES = [("topic", "Topics"), ("author", "Authors"), ("outlet", "Outlets"
 def _page_context(request, form: SearchForm, **extra) -> dict:
     """Context shared by the search and topic pages, plus an HTTP status."""
     if not form.is_valid():
-        return {"form": form, "q": request.GET.get("q", "")[:1000], "status": 400} | extra
+        q = request.GET.get("q", "")[:settings.DOSSIER_QUERY_MAX_CHARS]
+        return {"form": form, "q": q, "status": 400} | extra
     try:
         result = query.search(form.search_request(**extra.pop("scope", {})))
     except Exception:

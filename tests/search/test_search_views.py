@@ -7,7 +7,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = ['"unbalanced', "(russia", "russia)", "*", "AND", "NOT", "OR", "x" * 20_000,
+HOSTILE = ['"unbalanced', "(russia", "russia)", "*", "AND", "NOT", "OR", "x" * 1000,
            "a\x00b\x1bc", "<script>alert(1)</script>", "Путин ü 東京 🙂", "title:", "author:",
            "~", "-", "flynn~9", "((((", '"""', "topic:" + "z" * 300, "*ssia", "\u202e"]
 
@@ -52,16 +52,18 @@ def test_hostile_queries_never_fail_or_reflect_markup(seeded_index, client, q):
 @pytest.mark.parametrize("params", [
     {"page": "abc"}, {"month": "2017-13"}, {"from": "garbage"}, {"sort": "random"},
     {"author": "<b>"}, {"from": "2017-03-01", "to": "2017-02-01"}, {"page": "0"},
+    {"q": "x" * 20_000},
 ])
 def test_bad_parameters_give_400_with_the_errors(seeded_index, client, params):
-    response = get(client, "search:search", q="sanction", **params)
+    params = {"q": "sanction"} | params
+    response = get(client, "search:search", **params)
     assert response.status_code == 400
     assert b"could not be used" in response.content
-    api = get(client, "search:api-search", q="sanction", **params)
+    api = get(client, "search:api-search", **params)
     assert api.status_code == 400
     body = api.json()
     assert body["error"] and set(body["fields"]) <= {"page", "month", "from", "to", "sort",
-                                                     "author"}
+                                                     "author", "q"}
 
 
 def test_no_results_page_offers_suggestion_and_tips(seeded_index, client):
