@@ -11,13 +11,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from whoosh import qparser
 from whoosh.fields import Schema
 from whoosh.query import FuzzyTerm, NullQuery, Query
 
 from search.schema import FIELD_BOOSTS, QUERY_FIELDS, RANKED_FIELDS, build_schema
 
-MAX_QUERY_CHARS = 1000
 MAX_FUZZY_DISTANCE = 2
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
@@ -96,13 +96,24 @@ def plain_words(text: str) -> str:
     return " ".join(w for w in words if w not in OPERATORS).lower()
 
 
+def max_query_chars() -> int:
+    """The one length limit, ``DOSSIER_QUERY_MAX_CHARS``: the form refuses longer queries."""
+    return settings.DOSSIER_QUERY_MAX_CHARS
+
+
 def parse_query(text: str) -> ParsedQuery:
-    """The whoosh query for ``text``; falls back to its plain words when it cannot be read."""
+    """The whoosh query for ``text``; falls back to its plain words when it cannot be read.
+
+    Callers that bypass the form (the suggestion, the index checks) still get a query cut at
+    the same limit the form enforces, so parsing cost stays bounded.
+    """
     text = clean_text(text)
     note = ""
-    if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
-        note = f"Your query was cut to its first {MAX_QUERY_CHARS} characters."
+    limit = max_query_chars()
+    if len(text) > limit:
+        # Cut at the last whole word within the limit (clean_text left single spaces).
+        text = text[:limit] if text[limit] == " " else text[:limit].rsplit(" ", 1)[0]
+        note = f"Your query was cut to its first {limit:,} characters."
     if not text:
         return ParsedQuery(text, None, note)
     try:
