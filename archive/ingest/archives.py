@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import lzma
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from .errors import IngestError
@@ -15,6 +17,10 @@ MAX_MEMBERS = 1000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 _CHUNK = 64 * 1024
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
+# What zipfile and its decompressors raise on damaged data: a truncated archive can make
+# zipfile seek before the start (ValueError), corrupt deflate/LZMA streams raise their own.
+_DAMAGED = (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError,
+            zlib.error, lzma.LZMAError)
 
 
 def expand_upload(
@@ -87,7 +93,7 @@ def _read_member(
     cap = min(max_bytes, budget)
     try:
         data = _read_capped(archive, info, cap)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
+    except _DAMAGED:
         return IngestError("This file in the archive is damaged or uses unsupported compression")
     if data is None:
         if budget < max_bytes:
