@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from whoosh.analysis.tokenizers import default_pattern
+from whoosh.collectors import TopCollector
 from whoosh.lang.porter import stem
 from whoosh.query import And, Every, MultiTerm, NumericRange, Or, Query, Term
 
@@ -174,7 +175,7 @@ def search(request: SearchRequest) -> ResultPage:
     number = min(request.page, pages)  # past the end: show the last page
     start, stop = (number - 1) * per_page, number * per_page
     if request.effective_sort == "relevance":
-        page_docnums = [hit.docnum for hit in searcher.search(query, limit=stop)[start:stop]]
+        page_docnums = ranked_docnums(searcher, query, stop)[start:stop]
     else:
         page_docnums = sorted_page(searcher, docnums, newest=request.effective_sort == "newest",
                                    start=start, stop=stop)
@@ -195,6 +196,23 @@ def search(request: SearchRequest) -> ResultPage:
     if parsed is not None and total < FEW_HITS:
         page.suggestion = suggest(parsed.text, total)
     return page
+
+
+def ranked_docnums(searcher, query: Query, limit: int) -> list[int]:
+    """The best ``limit`` matches, exactly in score order (ties by index order).
+
+    Not ``searcher.search(query, limit=...)``: its collector keeps swapping the matcher for a
+    "cheaper" one as the lowest score on the page rises (``Matcher.replace``), and for an AND of
+    ORs (every query of two or more words: each word is sought in title, lede and body) that
+    drops documents which belong on the page: ``WrappingMatcher.replace`` passes the minimum
+    score to a boosted term (title^4, lede^2) without dividing it by the boost. Page 1 of
+    "summit treaty" lacked its best match, and paging repeated some articles and never showed
+    others. Scoring every match instead cost nothing measurable on the 10k bench archive
+    (p95 101 ms against 108 ms over 34 queries).
+    """
+    collector = TopCollector(limit=limit, usequality=False, replace=0)
+    searcher.search_with_collector(query, collector)
+    return [hit.docnum for hit in collector.results()]
 
 
 def highlight_words(query: Query, searcher) -> set[str]:
