@@ -55,8 +55,11 @@ def _open(data: bytes) -> zipfile.ZipFile:
     """Open the archive or explain that it is not one."""
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
         raise IngestError("This file is not a valid zip archive") from error
+    except NotImplementedError as error:  # e.g. a directory claiming a newer zip version
+        raise IngestError("This zip archive uses features Dossier cannot read; re-create it "
+                          "with a common zip tool") from error
 
 
 def _skipped(name: str) -> bool:

@@ -29,6 +29,9 @@ _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:
 # C0 controls other than tab, newline, form feed and carriage return mark binary data.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _NEWLINES_RE = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# Characters XML forbids (lone surrogates from a lying utf-7 or escape codec, a byte-swapped
+# BOM): lxml refuses them inside trafilatura, so they become the replacement character.
+_NON_XML_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _SNIFF_BYTES = 4096
 
 
@@ -47,8 +50,11 @@ def decode(data: bytes, *, html: bool = False) -> str:
     if _looks_binary(text):
         raise IngestError("This file is binary data, not text; upload the page as HTML or text")
     text = _NEWLINES_RE.sub("\n", text.replace("\ufeff", ""))
+    text = _NON_XML_RE.sub("\ufffd", text)
+    if html:  # whitespace to a browser, but it makes trafilatura drop the whole article
+        text = text.replace("\x0c", " ")
     # A stray control character past the sniffed sample must not reach the database
-    # (PostgreSQL refuses NUL in text); tab, newline and form feed are kept.
+    # (PostgreSQL refuses NUL in text); tab, newline and (in plain text) form feed are kept.
     return unicodedata.normalize("NFC", _CONTROL_RE.sub("", text))
 
 
