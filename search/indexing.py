@@ -29,13 +29,13 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import TOC, Index, LockError
-from whoosh.query import Query, Term
+from whoosh.query import Every, Query, Term
 from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 
 from archive.faults import crash_point
 from archive.models import Article, DatePrecision, Topic
-from search import facets, matching
+from search import evaluation, facets, matching
 from search.models import IndexTask
 from search.parsing import parse_query
 from search.schema import NO_VALUE, UNDATED_NEWEST, UNDATED_OLDEST, build_schema, date_number, topic_schema
@@ -531,7 +531,8 @@ def topic_counts() -> dict[str, int]:
     searcher = get_searcher()
     key = (str(index_dir()), searcher.ixreader.generation())
     if key not in _topic_counts:
-        counts = facets.facet_counts(searcher, list(searcher.reader().all_doc_ids()))["topic"]
+        everything = evaluation.evaluate(searcher, Every(), scored=False)
+        counts = facets.facet_counts(everything)["topic"]
         _topic_counts.clear()
         _topic_counts[key] = {k: v for k, v in counts.items() if k != NO_VALUE}
     return _topic_counts[key]

@@ -24,12 +24,12 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from whoosh.analysis.tokenizers import default_pattern
-from whoosh.collectors import TopCollector
 from whoosh.lang.porter import stem
 from whoosh.query import And, Every, MultiTerm, NumericRange, Or, Query, Term
 
 from archive.models import Article, Author, Outlet, Topic
-from search.facets import facet_counts, sorted_page
+from search.evaluation import evaluate
+from search.facets import facet_counts
 from search.indexing import get_searcher
 from search.parsing import OPERATORS, parse_query
 from search.schema import NO_VALUE, RANKED_FIELDS, date_number
@@ -168,23 +168,25 @@ def search(request: SearchRequest) -> ResultPage:
 
     searcher = get_searcher()
     per_page = _per_page(request)
-    # Every match, unscored, for the exact total and the facets; then only the page is ranked.
-    docnums = list(searcher.docs_for_query(query))
-    total = len(docnums)
+    relevance = request.effective_sort == "relevance"
+    # One pass over the postings: the exact set (total, facets) and, for relevance, every score.
+    matches = evaluate(searcher, query, scored=relevance)
+    total = matches.total
     pages = max(1, math.ceil(total / per_page))
     number = min(request.page, pages)  # past the end: show the last page
     start, stop = (number - 1) * per_page, number * per_page
-    if request.effective_sort == "relevance":
-        page_docnums = ranked_docnums(searcher, query, stop)[start:stop]
+    if relevance:
+        page_docnums = matches.ranked(stop)[start:stop]
     else:
-        page_docnums = sorted_page(searcher, docnums, newest=request.effective_sort == "newest",
-                                   start=start, stop=stop)
+        newest = request.effective_sort == "newest"
+        page_docnums = matches.by_column("newest" if newest else "oldest", descending=newest,
+                                         stop=stop)[start:stop]
     ids = [int(searcher.stored_fields(docnum)["id"]) for docnum in page_docnums]
     words = highlight_words(parsed.query, searcher) if parsed else set()
     rows = Article.objects.with_related().in_bulk(ids)
     hits = [Hit(rows[pk], highlight(rows[pk].body_text, words) if parsed else None)
             for pk in ids if pk in rows]
-    groups = facet_counts(searcher, docnums)
+    groups = facet_counts(matches)
 
     page = ResultPage(
         request, hits, total, number, pages,
@@ -196,23 +198,6 @@ def search(request: SearchRequest) -> ResultPage:
     if parsed is not None and total < FEW_HITS:
         page.suggestion = suggest(parsed.text, total)
     return page
-
-
-def ranked_docnums(searcher, query: Query, limit: int) -> list[int]:
-    """The best ``limit`` matches, exactly in score order (ties by index order).
-
-    Not ``searcher.search(query, limit=...)``: its collector keeps swapping the matcher for a
-    "cheaper" one as the lowest score on the page rises (``Matcher.replace``), and for an AND of
-    ORs (every query of two or more words: each word is sought in title, lede and body) that
-    drops documents which belong on the page: ``WrappingMatcher.replace`` passes the minimum
-    score to a boosted term (title^4, lede^2) without dividing it by the boost. Page 1 of
-    "summit treaty" lacked its best match, and paging repeated some articles and never showed
-    others. Scoring every match instead cost nothing measurable on the 10k bench archive
-    (p95 101 ms against 108 ms over 34 queries).
-    """
-    collector = TopCollector(limit=limit, usequality=False, replace=0)
-    searcher.search_with_collector(query, collector)
-    return [hit.docnum for hit in collector.results()]
 
 
 def highlight_words(query: Query, searcher) -> set[str]:

@@ -16,9 +16,10 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import And, Or, Term
 
+from search.evaluation import evaluate
 from search.indexing import get_searcher
 from search.parsing import parse_query
-from search.query import SearchRequest, ranked_docnums, search
+from search.query import SearchRequest, search
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -78,12 +79,12 @@ def boosted_and_of_ors_index():
     return ix, query
 
 
-def test_ranked_docnums_is_exact_where_whooshs_own_top_n_is_not():
+def test_ranked_pages_are_exact_where_whooshs_own_top_n_is_not():
     ix, query = boosted_and_of_ors_index()
     with ix.searcher() as searcher:
         everything = [hit.docnum for hit in searcher.search(query, limit=None)]
         assert len(everything) > 30
         for limit in (10, 20, 30):
-            assert ranked_docnums(searcher, query, limit) == everything[:limit]
+            assert evaluate(searcher, query, scored=True).ranked(limit) == everything[:limit]
         # The upstream trap this works around; when Whoosh fixes it, this line says so.
         assert [hit.docnum for hit in searcher.search(query, limit=10)] != everything[:10]

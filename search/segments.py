@@ -1,0 +1,186 @@
+"""What can be read once per index segment and kept: Whoosh segments never change once written.
+
+Posting lists, field lengths, sortable columns and facet tables of a segment are the same for as
+long as the segment exists; only its set of deleted documents grows, and that is read per search
+(``live_mask``). Tables of segments merged away are dropped whenever a searcher over the current
+segments asks (``forget_other_segments``), so memory follows the live index.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermsReader, _lenfield
+from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+_cache: dict[tuple[str, str], Any] = {}  # (segment id, what) -> value
+_lock = threading.Lock()
+
+# Whoosh stores a field's length per document as one byte on a logarithmic scale.
+_BYTE_LENGTHS = np.array([byte_to_length(b) or 0 for b in range(256)], dtype=np.float64)
+
+
+def leaves(searcher: Searcher) -> list[tuple[Searcher, int]]:
+    """(segment searcher, document number offset) for every segment of ``searcher``."""
+    return searcher.subsearchers or [(searcher, 0)]
+
+
+def segment_id(reader) -> str:
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    return segment.segment_id() if segment is not None else f"reader-{id(reader)}"
+
+
+def cached(reader, what: str, build: Callable[[], Any]) -> Any:
+    """``build()`` for this segment, computed once."""
+    key = (segment_id(reader), what)
+    value = _cache.get(key)
+    if value is None:
+        value = build()
+        with _lock:
+            _cache[key] = value
+    return value
+
+
+def forget_other_segments(searcher: Searcher) -> None:
+    """Drop what was kept for segments that are no longer in the index."""
+    live = {segment_id(leaf.reader()) for leaf, _ in leaves(searcher)}
+    with _lock:
+        for key in [k for k in _cache if k[0] not in live]:
+            del _cache[key]
+
+
+def live_mask(reader) -> np.ndarray:
+    """True for every document of the segment that is not deleted."""
+    mask = np.ones(reader.doc_count_all(), dtype=bool)
+    deleted = reader.deleted_docs_set if isinstance(reader, SegmentReader) else set(reader.all_deleted())
+    if deleted:
+        mask[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
+    return mask
+
+
+def readable(reader) -> bool:
+    """Whether this module can read the segment's files directly (Whoosh's own on-disk codec)."""
+    return isinstance(reader, SegmentReader) and isinstance(reader._terms, W3TermsReader)
+
+
+class Postings:
+    """One term's whole posting list in a segment: document numbers, weights, and (on request)
+    the encoded positions, decoded block by block with zlib and pickle (C code) instead of
+    posting by posting through a matcher."""
+
+    __slots__ = ("ids", "weights", "values")
+
+    def __init__(self, ids: np.ndarray, weights: np.ndarray, values: list | None):
+        self.ids, self.weights, self.values = ids, weights, values
+
+    EMPTY: Postings
+
+
+Postings.EMPTY = Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), [])
+
+
+def postings(reader, fieldname: str, text, *, values: bool = False) -> Postings:
+    """The term's postings in a segment that ``readable`` accepted (deleted documents included:
+    callers mask them with ``live_mask``)."""
+    try:
+        info = reader.term_info(fieldname, text)
+    except TermNotFound:
+        return Postings.EMPTY
+    if info.is_inlined():
+        ids, weights, vals = info.inlined_postings()
+        return Postings(np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64),
+                        list(vals) if values else None)
+    offset, length = info.extent()
+    matcher = W3LeafMatcher(reader._terms._postfile, offset, length, reader.schema[fieldname].format)
+    deltas: list[int] = []
+    weights: list[float] = []
+    vals: list = []
+    previous_max = 0
+    while True:
+        matcher._read_data()
+        block_ids, block_weights, block_values = matcher._data
+        count = matcher._blocklength
+        start = len(deltas)
+        deltas.extend(block_ids)
+        deltas[start] -= previous_max  # each block's ids are deltas from 0
+        previous_max = matcher._maxid
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        if values:
+            vals.extend(block_values if block_values is not None else [None] * count)
+        if matcher._lastblock:
+            break
+        matcher._goto(matcher._nextoffset)
+    return Postings(np.cumsum(np.array(deltas, dtype=np.int64)),
+                    np.array(weights, dtype=np.float64), vals if values else None)
+
+
+def field_lengths(reader, fieldname: str) -> np.ndarray:
+    """Each document's length in the field, exactly as Whoosh's scorer reads it."""
+
+    def build() -> np.ndarray:
+        count = reader.doc_count_all()
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return np.ones(count, dtype=np.float64)
+        raw = column._dbfile.get(column._basepos, column._count) if column._count else b""
+        codes = np.zeros(count, dtype=np.uint8)
+        codes[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+        return _BYTE_LENGTHS[codes]
+
+    return cached(reader, f"lengths:{fieldname}", build)
+
+
+def column(reader, fieldname: str) -> np.ndarray:
+    """A sortable column's value for every document of the segment."""
+
+    def build() -> np.ndarray:
+        if not reader.doc_count_all():
+            return np.zeros(0, dtype=np.int64)
+        return np.array(list(reader.column_reader(fieldname)), dtype=np.int64)
+
+    return cached(reader, f"column:{fieldname}", build)
+
+
+class ValueTable:
+    """A keyword field's (document, value) pairs in a segment, for counting facets with
+    ``np.bincount`` over any set of documents."""
+
+    __slots__ = ("values", "pair_docs", "pair_codes")
+
+    def __init__(self, values: list[str], pair_docs: np.ndarray, pair_codes: np.ndarray):
+        self.values, self.pair_docs, self.pair_codes = values, pair_docs, pair_codes
+
+    def counts(self, mask: np.ndarray) -> list[tuple[str, int]]:
+        """(value, documents of ``mask`` carrying it) for every value carried at least once."""
+        if not self.values:
+            return []
+        counted = np.bincount(self.pair_codes[mask[self.pair_docs]], minlength=len(self.values))
+        return [(self.values[i], int(counted[i])) for i in np.flatnonzero(counted)]
+
+
+def value_table(reader, fieldname: str) -> ValueTable:
+    def build() -> ValueTable:
+        values, docs, codes = [], [], []
+        if fieldname in reader.indexed_field_names():
+            direct = readable(reader)
+            for term in reader.lexicon(fieldname):
+                ids = (postings(reader, fieldname, term).ids if direct
+                       else np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64))
+                docs.append(ids)
+                codes.append(np.full(len(ids), len(values), dtype=np.int64))
+                values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+        empty = np.zeros(0, dtype=np.int64)
+        return ValueTable(values, np.concatenate(docs) if docs else empty,
+                          np.concatenate(codes) if codes else empty)
+
+    return cached(reader, f"values:{fieldname}", build)
