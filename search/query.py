@@ -18,13 +18,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from whoosh.analysis.tokenizers import default_pattern
-from whoosh.lang.porter import stem
 from whoosh.query import And, Every, MultiTerm, NumericRange, Or, Query, Term
 
 from archive.models import Article, Author, Outlet, Topic
@@ -32,7 +29,7 @@ from search.evaluation import evaluate
 from search.facets import facet_counts
 from search.indexing import get_searcher
 from search.parsing import OPERATORS, parse_query
-from search.schema import NO_VALUE, RANKED_FIELDS, date_number
+from search.schema import NO_VALUE, RANKED_FIELDS, TOKEN_RE, date_number, stemmed
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_LIMIT = 12
@@ -250,15 +247,8 @@ def _month_label(value: str) -> str:
 
 # Highlighting --------------------------------------------------------------------------------
 
-# The index analyzer's own tokens and stemmer, without its per-token object pipeline: running
-# the full analyzer over each hit's body was 80% of a rare-word result page (pyinstrument).
-TOKEN_RE = default_pattern
-
-
-@lru_cache(maxsize=200_000)
-def stemmed(word: str) -> str:
-    return stem(word)
-
+# The index analyzer's own tokens and stemmer (search.schema), without its per-token object
+# pipeline: running the full analyzer over each hit's body was 80% of a rare-word result page.
 
 
 def highlight(text: str, words: set[str], *, size: int = SNIPPET_CHARS) -> SafeString | None:

@@ -1,11 +1,32 @@
 """The shape of the search index: ranked text fields, filter and facet columns, the article id."""
 
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from functools import lru_cache
+
+from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis.tokenizers import default_pattern
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.lang.porter import stem
 
 # English stemming; stop words and one-letter tokens are dropped, so phrases match the
 # remaining words in order ("secretary of state" == "secretary for state").
 TEXT_ANALYZER = StemmingAnalyzer()
+# TEXT_ANALYZER's steps without its per-token generator pipeline (tokenizer, lowercase, stop
+# words and one-letter tokens dropped with positions renumbered, Porter stem), for code that
+# analyzes whole texts itself: snippets and topic membership. A test holds them equal.
+TOKEN_RE = default_pattern
+
+
+@lru_cache(maxsize=200_000)
+def stemmed(word: str) -> str:
+    return stem(word)
+
+
+def text_tokens(text: str) -> list[str]:
+    """The words TEXT_ANALYZER indexes for ``text``, in position order."""
+    words = (match.group().lower() for match in TOKEN_RE.finditer(text))
+    return [stemmed(word) for word in words if len(word) > 1 and word not in STOP_WORDS]
+
+
 # Names and slugs: "sarah-lain Sarah Lain" -> sarah, lain, sarah, lain (no stemming).
 NAME_ANALYZER = RegexTokenizer(r"\w+") | LowercaseFilter()
 

@@ -1,13 +1,15 @@
 """Topic queries evaluated on an article's own tokens agree with Whoosh on a real index."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.filedb.filestore import RamStorage
 
 from archive.models import Article, Topic
 from search import matching
 from search.indexing import _topic_fields
 from search.parsing import parse_query
-from search.schema import topic_schema
+from search.schema import TEXT_ANALYZER, text_tokens, topic_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +54,26 @@ def test_unknown_query_types_ask_for_the_fallback():
     from whoosh.query import FuzzyTerm
 
     assert matching.matches(FuzzyTerm("body", "sanction"), {"body": {"sanction": [0]}}) is None
+
+
+TRICKY = ["U.S. sanctions on Russia's 2017 budget", "e-mail, I, a, A.B.C. and 3.5% of x",
+          "Ĳsselmeer naïve café ÉCOLE straße İstanbul", "the of and", "", "don't won't o'neill",
+          "Crimea—annexation…‘quoted’ words_with_underscores 1,000,000"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_text_tokens_are_the_text_analyzers(text):
+    assert text_tokens(text) == [t.text for t in TEXT_ANALYZER(text)]
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_text_tokens_are_the_text_analyzers_on_any_text(text):
+    assert text_tokens(text) == [t.text for t in TEXT_ANALYZER(text)]
+
+
+def test_text_tokens_on_the_seed_collection(seeded):
+    articles = list(Article.objects.all())
+    assert articles
+    for article in articles:
+        assert text_tokens(article.body_text) == [t.text for t in TEXT_ANALYZER(article.body_text)]
