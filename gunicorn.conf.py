@@ -29,12 +29,14 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
-    """Open this worker's index searcher before its first request, and apply what a worker
-    killed mid-request left in the outbox (the master restarts workers without when_ready)."""
-    from search.indexing import REQUEST_WRITER_TIMEOUT, drain, get_searcher
+    """Open this worker's index searcher and read its tables before the first request, and
+    apply what a worker killed mid-request left in the outbox (the master restarts workers
+    without when_ready)."""
+    from search.indexing import REQUEST_WRITER_TIMEOUT, drain
+    from search.query import warm_up
 
     try:
         drain(timeout=REQUEST_WRITER_TIMEOUT)
-        get_searcher()
+        warm_up()
     except Exception:  # a broken index must not stop the site from serving browse pages
         worker.log.exception("Could not open the search index at start-up")

@@ -25,8 +25,9 @@ from search.evaluation import _positions, evaluate
 from search.parsing import parse_query
 from search.schema import build_schema
 
-WORDS = ("summit treaty envoy sanctions kremlin pipeline reset dialogue missile crimea "
-         "ukraine baltic election hacking embassy border wall supreme court health care").split()
+WORDS = ["summit", "treaty", "envoy", "sanctions", "kremlin", "pipeline", "reset", "dialogue",
+         "missile", "crimea", "ukraine", "baltic", "election", "hacking", "embassy", "border",
+         "wall", "supreme", "court", "health", "care"]
 AUTHORS = ["anna-adams", "boris-baker", "clara-chen", "david-dunn"]
 
 

@@ -1,8 +1,12 @@
 """Query language and ranking, on the seed collection and on small made-up archives."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from search.query import SearchRequest, search
+from archive.models import Article
+from search.query import SearchRequest, matched_spans, search
+from search.schema import TOKEN_RE, stemmed
 from tests.factories import make_article, make_author, make_outlet
 from tests.search.helpers import ids
 
@@ -105,3 +109,29 @@ def test_snippets_are_escaped_and_marked(db, index_dir, django_capture_on_commit
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet
     assert "<mark>sanctions</mark> &amp; tariffs" in snippet
     assert "<mark>sanctioned</mark>" in snippet
+
+
+INFLECTED = ["president", "presidents", "presidential", "presiding", "sanctioned", "sanctions",
+             "sanctioning", "possibility", "possible", "hoping", "hopeful", "generalizations",
+             "relational", "cried", "crying", "happiness", "happily", "U.S.", "U.S.A.",
+             "e-mail", "ponies", "agreed", "agreement", "Kremlin's", "naïve", "İstanbul",
+             "STRASSE", "straße", "relations", "related", "relativity", "activism", "activities"]
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(INFLECTED + [" ", ", ", ".", "—", "x"]), max_size=60),
+       st.sets(st.sampled_from(INFLECTED), min_size=1, max_size=4))
+def test_matched_spans_are_every_token_whose_stem_is_sought(parts, sought):
+    text = " ".join(parts)
+    words = {stemmed(word.lower()) for word in sought}
+    expected = [m.span() for m in TOKEN_RE.finditer(text) if stemmed(m.group().lower()) in words]
+    assert matched_spans(text, words) == expected
+
+
+def test_matched_spans_on_the_seed_collection(seeded):
+    for article in Article.objects.all():
+        tokens = [m.group().lower() for m in TOKEN_RE.finditer(article.body_text)]
+        words = {stemmed(t) for t in tokens[::7]}
+        expected = [m.span() for m in TOKEN_RE.finditer(article.body_text)
+                    if stemmed(m.group().lower()) in words]
+        assert matched_spans(article.body_text, words) == expected
