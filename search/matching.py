@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from whoosh import query as q
 
-from search.schema import NAME_ANALYZER, text_tokens
+from search.schema import NAME_ANALYZER, text_positions
 
 Tokens = Mapping[str, Mapping[str, list[int]]]  # field -> token -> positions
 
@@ -23,14 +23,13 @@ def analyze(fields: Mapping[str, str]) -> dict[str, dict[str, list[int]]]:
     """Tokens and positions of each field, as the index would see them."""
     analyzed: dict[str, dict[str, list[int]]] = {}
     for name, text in fields.items():
-        tokens: dict[str, list[int]] = {}
         if name in ("author", "outlet", "topic"):
+            tokens: dict[str, list[int]] = {}
             for token in NAME_ANALYZER(text or "", positions=True):
                 tokens.setdefault(token.text, []).append(token.pos)
+            analyzed[name] = tokens
         else:  # the text analyzer's steps in one pass: 17% of a rebuild through the analyzer
-            for pos, word in enumerate(text_tokens(text or "")):
-                tokens.setdefault(word, []).append(pos)
-        analyzed[name] = tokens
+            analyzed[name] = text_positions(text or "")
     return analyzed
 
 

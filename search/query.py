@@ -278,9 +278,11 @@ def matched_spans(text: str, words: set[str]) -> list[tuple[int, int]]:
     """
     if not words:
         return []
-    candidates = _candidate_starts(frozenset(words))
+    lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lowercases to two characters: positions would shift
+        return [m.span() for m in TOKEN_RE.finditer(text) if stemmed(m.group().lower()) in words]
     spans = []
-    for start in candidates.finditer(text):
+    for start in _candidate_starts(frozenset(words)).finditer(lowered):
         token = TOKEN_RE.match(text, start.start())
         if token and stemmed(token.group().lower()) in words:
             spans.append(token.span())
@@ -290,8 +292,8 @@ def matched_spans(text: str, words: set[str]) -> list[tuple[int, int]]:
 @lru_cache(maxsize=256)
 def _candidate_starts(words: frozenset[str]) -> re.Pattern:
     prefixes = sorted({word[:max(2, len(word) - 3)] for word in words}, key=len, reverse=True)
-    # At a token's first character: not after a word character, nor after "x." (U.S.A.).
-    return re.compile(r"(?<!\w)(?<!\w\.)(?:" + "|".join(map(re.escape, prefixes)) + ")", re.IGNORECASE)
+    # At a token's first character: not after a token character, nor after "x." (U.S.A.).
+    return re.compile(r"(?<![\w*])(?<![\w*]\.)(?:" + "|".join(map(re.escape, prefixes)) + ")")
 
 
 def highlight(text: str, words: set[str], *, size: int = SNIPPET_CHARS) -> SafeString | None:

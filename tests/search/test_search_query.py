@@ -111,7 +111,8 @@ def test_snippets_are_escaped_and_marked(db, index_dir, django_capture_on_commit
     assert "<mark>sanctioned</mark>" in snippet
 
 
-INFLECTED = ["president", "presidents", "presidential", "presiding", "sanctioned", "sanctions",
+INFLECTED = ["*president", "**president", "president*", "a*b",
+             "president", "presidents", "presidential", "presiding", "sanctioned", "sanctions",
              "sanctioning", "possibility", "possible", "hoping", "hopeful", "generalizations",
              "relational", "cried", "crying", "happiness", "happily", "U.S.", "U.S.A.",
              "e-mail", "ponies", "agreed", "agreement", "Kremlin's", "naïve", "İstanbul",

@@ -1,0 +1,38 @@
+"""StemmedText indexes exactly what Whoosh's TEXT with the same analyzer indexes."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh.fields import TEXT
+
+from search.schema import TEXT_ANALYZER, StemmedText
+
+TRICKY = ["U.S. sanctions on Russia's 2017 budget; the U.S.A. and e.g. x.y.z", "", "0:00",
+          "Ĳsselmeer naïve café ÉCOLE straße İstanbul ΣΊΣΥΦΟΣ", "the of and a I", "flynn* **x y*z",
+          "sanctions sanctions SANCTIONS sanctioned", "the president of the United States",
+          "Crimea—annexation…‘quoted’ words_with_underscores 1,000"]
+
+
+def same_as_text(value: str, **options) -> None:
+    ours, theirs = StemmedText(**options), TEXT(analyzer=TEXT_ANALYZER, **options)
+    assert list(ours.index(value)) == list(theirs.index(value))
+    assert list(ours.spellable_words(value)) == list(theirs.spellable_words(value))
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_terms_weights_positions_and_spelling_words_are_texts(value):
+    same_as_text(value)
+    same_as_text(value, field_boost=2.5, spelling=True)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_on_any_text(value):
+    same_as_text(value)
+
+
+def test_lists_and_options_go_through_the_analyzer():
+    ours, theirs = StemmedText(), TEXT(analyzer=TEXT_ANALYZER)
+    assert list(ours.index(["already", "tokens"])) == list(theirs.index(["already", "tokens"]))
+    assert list(ours.index("sanctions on Russia", mode="query")) == list(
+        theirs.index("sanctions on Russia", mode="query"))
