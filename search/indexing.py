@@ -416,7 +416,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None, *, procs: int = 
         ix = open_existing()
     except Exception:
         ix = _create_index()
-    if ix.schema.names() != build_schema().names():
+    if not _current_schema(ix.schema):
         ix = _create_index(force=True)  # the schema changed: start a new index
     last_task = IndexTask.objects.order_by("-id").values_list("id", flat=True).first() or 0
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
@@ -432,6 +432,16 @@ def rebuild(progress: Callable[[int, int], None] | None = None, *, procs: int = 
     # Everything up to here is in the new index; later tasks are drained as usual.
     IndexTask.objects.filter(id__lte=last_task).delete()
     return ix
+
+
+def _current_schema(schema) -> bool:
+    """Whether an index was created with this code's schema: the same fields, of the same
+    classes. A rebuild writes with the schema of the index it clears, so a new field class
+    would otherwise never take effect (and Whoosh's own ``==`` ignores field classes and never
+    finds two sortable columns equal)."""
+    current = build_schema()
+    return schema.names() == current.names() and all(
+        type(schema[name]) is type(current[name]) for name in current.names())
 
 
 def _ensure_dir() -> Path:

@@ -36,3 +36,23 @@ def test_lists_and_options_go_through_the_analyzer():
     assert list(ours.index(["already", "tokens"])) == list(theirs.index(["already", "tokens"]))
     assert list(ours.index("sanctions on Russia", mode="query")) == list(
         theirs.index("sanctions on Russia", mode="query"))
+
+
+def test_a_rebuild_replaces_an_index_made_with_the_plain_text_fields(seeded, index_dir):
+    """An index from before StemmedText: same field names, same formats, other classes."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from search import indexing
+    from search.schema import build_schema
+
+    old = build_schema()
+    for name in ("title", "lede", "body"):
+        old.remove(name)
+        old.add(name, TEXT(analyzer=TEXT_ANALYZER, spelling=name != "lede"))
+    assert old["body"] == build_schema()["body"]  # Whoosh's own comparison cannot tell them apart
+    index_dir.mkdir(parents=True, exist_ok=True)
+    FileStorage(str(index_dir)).create_index(old)
+    rebuilt = indexing.rebuild()
+    assert all(type(rebuilt.schema[name]) is StemmedText for name in ("title", "lede", "body"))
+    with rebuilt.searcher() as searcher:
+        assert searcher.doc_count() == 5
