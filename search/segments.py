@@ -56,8 +56,12 @@ def forget_other_segments(searcher: Searcher) -> None:
 
 def live_mask(reader) -> np.ndarray:
     """True for every document of the segment that is not deleted."""
-    mask = np.ones(reader.doc_count_all(), dtype=bool)
-    deleted = reader.deleted_docs_set if isinstance(reader, SegmentReader) else set(reader.all_deleted())
+    count = reader.doc_count_all()
+    mask = np.ones(count, dtype=bool)
+    if isinstance(reader, SegmentReader):
+        deleted = reader.deleted_docs_set
+    else:
+        deleted = {docnum for docnum in range(count) if reader.is_deleted(docnum)}
     if deleted:
         mask[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
     return mask

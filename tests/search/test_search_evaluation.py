@@ -4,7 +4,7 @@ shape the search page produces, over an index of several segments with deleted d
 import random
 
 import pytest
-from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.query import (
     And,
     AndMaybe,
@@ -149,3 +149,14 @@ def test_postings_and_positions_decode_as_whoosh_reads_them(searcher):
                        for d, w, v in zip(found.ids.tolist(), found.weights.tolist(), found.values,
                                           strict=True) if live[d]]
             assert decoded == items
+
+
+def test_an_empty_index_matches_nothing_and_counts_nothing():
+    ix = RamStorage().create_index(build_schema())
+    with ix.searcher() as empty:
+        for query in (Every(), parsed("summit treaty"), parsed('"border wall"'), Not(Term("body", "x"))):
+            for scored in (False, True):
+                matches = evaluate(empty, query, scored=scored)
+                assert matches.total == 0 and (not scored or matches.ranked(10) == [])
+                assert matches.by_column("newest", descending=True, stop=10) == []
+                assert matches.value_counts("author_slug") == {}
