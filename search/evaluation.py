@@ -19,7 +19,7 @@ segments in a codec this module cannot read (in-memory indexes): every query wor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain
 from pickle import loads
 
 import numpy as np
@@ -216,19 +216,18 @@ class _Segment:
         return mask, scores if q.boost == 1.0 else scores * q.boost
 
     def adjacent(self, terms, candidates: np.ndarray) -> np.ndarray:
-        """Which candidates have word i+1 right after word i, for every i."""
+        """Which candidates have word i at some position p + i for every i: each word's
+        positions in the candidates become (document, p) keys, intersected word by word."""
         docs = np.flatnonzero(candidates)
-        where = [np.searchsorted(found.ids, docs) for found, _ in terms]
+        keys = None
+        for i, (found, _) in enumerate(terms):
+            postings = np.searchsorted(found.ids, docs)
+            starts = _phrase_keys(docs, [found.values[k] for k in postings.tolist()], i)
+            keys = starts if keys is None else np.intersect1d(keys, starts, assume_unique=True)
+            if not len(keys):
+                break
         mask = np.zeros(self.count, dtype=bool)
-        for k, doc in enumerate(docs.tolist()):
-            starts = set(_positions(terms[0][0].values[where[0][k]]))
-            for i in range(1, len(terms)):
-                following = _positions(terms[i][0].values[where[i][k]])
-                starts = {p - i for p in following if p - i in starts}
-                if not starts:
-                    break
-            if starts:
-                mask[doc] = True
+        mask[keys >> 32] = True
         return mask
 
     def whoosh(self, q: Query, scored: bool):
@@ -287,9 +286,23 @@ def _boosted(scores, boost: float):
     return scores if scores is None or boost == 1.0 else scores * boost
 
 
+def _deltas(value: bytes) -> list[int]:
+    """One posting's position deltas, as ``whoosh.formats.Positions.decode_positions`` reads
+    them (a frequency, then pickled deltas whose final stop byte may have been dropped)."""
+    return loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
+
+
 def _positions(value: bytes):
-    """Positions of one posting, decoded as ``whoosh.formats.Positions.decode_positions``
-    does (a frequency, then pickled deltas whose final stop byte may have been dropped)."""
-    if not value.endswith(b"."):
-        value += b"."
-    return accumulate(loads(value[_INT_SIZE:]))
+    return accumulate(_deltas(value))
+
+
+def _phrase_keys(docs: np.ndarray, values: list[bytes], shift: int) -> np.ndarray:
+    """Sorted unique ``doc << 32 | (position - shift)`` for every position of every posting."""
+    deltas = [_deltas(value) for value in values]
+    lengths = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(lengths.sum()))
+    running = np.cumsum(flat)
+    firsts = np.cumsum(lengths) - lengths  # where each posting's deltas begin
+    base = np.repeat(running[firsts] - flat[firsts], lengths)  # the running sum before it
+    positions = running - base - shift
+    return np.unique((np.repeat(docs, lengths) << 32) | (positions & 0xFFFFFFFF))
