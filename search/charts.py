@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.safestring import SafeString, mark_safe
+
 MAX_MONTHS = 240
 
 
@@ -13,6 +15,13 @@ class Bar:
     y: float
     width: float
     height: float
+
+    @property
+    def rect(self) -> SafeString:
+        """The rect's geometry attributes. Written here, not by the template: a template
+        localizes every number it prints (a comma for the decimal point in some languages,
+        which SVG cannot read), at a cost of ~0.1 ms each for four numbers a month."""
+        return mark_safe(f'x="{self.x}" y="{self.y}" width="{self.width}" height="{self.height}"')
 
 
 @dataclass(frozen=True)

@@ -127,3 +127,36 @@ def test_api_gives_month_precision_dates_as_months(client, seeded_index):
     published = {hit["id"]: (hit["published"], hit["date_precision"]) for hit in data["hits"]}
     assert published[1] == ("2017-02", "month")
     assert published[2] == (None, "unknown")
+
+
+def _reference_toggle(params, key: str, value: str) -> str:
+    """What the tag computed before it encoded the parameters once per request."""
+    params = params.copy()
+    values = params.getlist(key)
+    if value in values:
+        values.remove(value)
+    elif key in ("month", "sort", "from", "to"):
+        values = [value]
+    else:
+        values.append(value)
+    params.setlist(key, values)
+    params.pop("page", None)
+    return "?" + params.urlencode()
+
+
+@pytest.mark.parametrize("query", ["", "q=health+care", "q=a%26b&author=x&author=y&page=3",
+                                   "month=2017-02&q=%22the+president%22&sort=newest",
+                                   "page=2&topic=t%C3%BCrkiye&q=caf%C3%A9&outlet=o"])
+def test_facet_links_keep_every_other_parameter(rf, query):
+    from django.http import QueryDict
+
+    from search.templatetags.search_tags import set_url, toggle_url
+
+    request = rf.get("/search/?" + query)
+    for key, value in [("author", "x"), ("author", "z"), ("month", "2017-02"), ("month", "2018-01"),
+                       ("topic", "türkiye"), ("q", "new words & more"), ("sort", "oldest")]:
+        assert toggle_url({"request": request}, key, value) == _reference_toggle(request.GET, key, value)
+    params = QueryDict(query, mutable=True)
+    params["sort"] = "newest"
+    params.pop("page", None)
+    assert set_url({"request": request}, "sort", "newest") == "?" + params.urlencode()
