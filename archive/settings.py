@@ -171,6 +171,8 @@ DOSSIER_REQUEST_MAX_BYTES = int(os.environ.get(
 # longer is a 400 from the search form. (search/parsing.py keeps its own 1,000-character cap
 # for callers that skip the form, so raising this above 1,000 needs that cap raised too.)
 DOSSIER_QUERY_MAX_CHARS = int(os.environ.get("DOSSIER_QUERY_MAX_CHARS", 1000))
+# Decoded posting lists kept per process for the next search (search.segments); 0 turns it off.
+DOSSIER_POSTINGS_CACHE_MB = int(os.environ.get("DOSSIER_POSTINGS_CACHE_MB", 64))
 # The deepest search result page (20 results a page): deeper pages cost more to rank and
 # nobody reads them; past it, a 400 that says to narrow the search.
 DOSSIER_SEARCH_MAX_PAGE = int(os.environ.get("DOSSIER_SEARCH_MAX_PAGE", 500))

@@ -81,7 +81,11 @@ class Matches:
         """How many matches carry each value of a keyword field."""
         counts: dict[str, int] = {}
         for p in self.parts:
-            for value, n in segments.value_table(p.reader, fieldname).counts(p.mask):
+            found = segments.value_table(p.reader, fieldname).counts(p.mask)
+            if not counts:
+                counts = dict(found)
+                continue
+            for value, n in found:
                 counts[value] = counts.get(value, 0) + n
         return counts
 

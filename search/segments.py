@@ -9,10 +9,12 @@ segments asks (``forget_other_segments``), so memory follows the live index.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermsReader, _lenfield
 from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.searching import Searcher
@@ -52,6 +54,7 @@ def forget_other_segments(searcher: Searcher) -> None:
     with _lock:
         for key in [k for k in _cache if k[0] not in live]:
             del _cache[key]
+    POSTINGS_CACHE.forget(live)
 
 
 def live_mask(reader) -> np.ndarray:
@@ -88,9 +91,80 @@ class Postings:
 Postings.EMPTY = Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), [])
 
 
+class PostingsCache:
+    """The most recently used decoded posting lists, up to a size in bytes.
+
+    Decoding is most of a common word's result page (zlib and unpickling of every block, the
+    positions included: Whoosh stores them in the same pickle), and the same words come back as
+    a reader pages through results or narrows them by facets. Segments never change, so an
+    entry is never stale; deleted documents are masked per search; entries of merged-away
+    segments are dropped with the segment's other tables. Lists with positions (phrases) are
+    not kept: they are several times larger.
+    """
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple, Postings] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def limit() -> int:
+        return settings.DOSSIER_POSTINGS_CACHE_MB * 2**20
+
+    def get(self, key: tuple) -> Postings | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, found: Postings) -> None:
+        size = found.ids.nbytes + found.weights.nbytes
+        limit = self.limit()
+        if size > limit:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = found
+            self._bytes += size
+            while self._bytes > limit:
+                _, old = self._entries.popitem(last=False)
+                self._bytes -= old.ids.nbytes + old.weights.nbytes
+
+    def forget(self, live_segments: set[str]) -> None:
+        with self._lock:
+            for key in [k for k in self._entries if k[0] not in live_segments]:
+                old = self._entries.pop(key)
+                self._bytes -= old.ids.nbytes + old.weights.nbytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+
+POSTINGS_CACHE = PostingsCache()
+
+
 def postings(reader, fieldname: str, text, *, values: bool = False) -> Postings:
     """The term's postings in a segment that ``readable`` accepted (deleted documents included:
     callers mask them with ``live_mask``)."""
+    if values:
+        return _decode(reader, fieldname, text, values=True)
+    key = (segment_id(reader), fieldname, text.encode("utf-8") if isinstance(text, str) else text)
+    found = POSTINGS_CACHE.get(key)
+    if found is None:
+        found = _decode(reader, fieldname, text, values=False)
+        POSTINGS_CACHE.put(key, found)
+    return found
+
+
+def _decode(reader, fieldname: str, text, *, values: bool) -> Postings:
     try:
         info = reader.term_info(fieldname, text)
     except TermNotFound:
@@ -169,7 +243,9 @@ class ValueTable:
         if not self.values:
             return []
         counted = np.bincount(self.pair_codes[mask[self.pair_docs]], minlength=len(self.values))
-        return [(self.values[i], int(counted[i])) for i in np.flatnonzero(counted)]
+        present = np.flatnonzero(counted)
+        return list(zip(map(self.values.__getitem__, present.tolist()), counted[present].tolist(),
+                        strict=True))
 
 
 def value_table(reader, fieldname: str) -> ValueTable:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-ENGINES = ("dossier", "naive", "fts5", "tantivy")
+ENGINES = ("dossier", "dossier-cold", "naive", "fts5", "tantivy")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from search.bench import build, report
 from search.bench.corpus import corpus_version
 
 Log = Callable[[str], None]
-OPTIONAL = ("naive", "fts5", "tantivy", "upload", "http")
+OPTIONAL = ("dossier-cold", "naive", "fts5", "tantivy", "upload", "http")
 
 
 @dataclass
@@ -187,12 +187,12 @@ def worker(step: str, label: str, options: Options) -> dict:
 
 
 def _engines(options: Options) -> list:
-    from search.bench.engines.dossier import DossierEngine
+    from search.bench.engines.dossier import DossierColdEngine, DossierEngine
     from search.bench.engines.fts5 import Fts5Engine
     from search.bench.engines.naive import NaiveEngine
     from search.bench.engines.tantivy_engine import TantivyEngine
 
-    makers = {"dossier": DossierEngine,
+    makers = {"dossier": DossierEngine, "dossier-cold": DossierColdEngine,
               "naive": lambda: NaiveEngine(build.engine_path("naive")),
               "fts5": lambda: Fts5Engine(build.engine_path("fts5")),
               "tantivy": lambda: TantivyEngine(build.engine_path("tantivy"))}

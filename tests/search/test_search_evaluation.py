@@ -160,3 +160,36 @@ def test_an_empty_index_matches_nothing_and_counts_nothing():
                 assert matches.total == 0 and (not scored or matches.ranked(10) == [])
                 assert matches.by_column("newest", descending=True, stop=10) == []
                 assert matches.value_counts("author_slug") == {}
+
+
+def test_cached_postings_never_bring_back_a_deleted_document(tmp_path):
+    """Deleting marks documents in a segment that keeps its id (and its cached postings)."""
+    ix = FileStorage(str(tmp_path)).create_index(build_schema())
+    with ix.writer() as writer:
+        for n in range(1, 6):
+            writer.add_document(id=str(n), pk=n, body=f"summit number {n}", author_slug="_",
+                                outlet_slug="_", topic_slug="_", month="2017-01", newest=n, oldest=n)
+    with ix.searcher() as searcher:
+        assert evaluate(searcher, Term("body", "summit"), scored=True).total == 5
+    writer = ix.writer()
+    writer.delete_by_term("id", "3")
+    writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        found = evaluate(searcher, Term("body", "summit"), scored=True)
+        assert found.total == 4
+        assert {searcher.stored_fields(d)["id"] for d in found.ranked(10)} == {"1", "2", "4", "5"}
+
+
+def test_the_postings_cache_stays_within_its_size(searcher, settings):
+    segments.POSTINGS_CACHE.clear()
+    settings.DOSSIER_POSTINGS_CACHE_MB = 0
+    evaluate(searcher, parsed("summit treaty envoy"), scored=True)
+    assert segments.POSTINGS_CACHE.size_bytes == 0
+    settings.DOSSIER_POSTINGS_CACHE_MB = 1
+    for word in WORDS:
+        evaluate(searcher, parsed(word), scored=True)
+    assert 0 < segments.POSTINGS_CACHE.size_bytes <= 2**20
+    cached = evaluate(searcher, parsed("summit"), scored=True)
+    segments.POSTINGS_CACHE.clear()
+    fresh = evaluate(searcher, parsed("summit"), scored=True)
+    assert cached.ranked(50) == fresh.ranked(50) and cached.total == fresh.total

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search import indexing, query
+from search import indexing, query, segments
 from search.bench.engines.base import PAGE_SIZE, PageResult, QuerySpec
 
 
@@ -26,3 +26,14 @@ class DossierEngine:
 
     def close(self) -> None:
         indexing.reset_searchers()
+
+
+class DossierColdEngine(DossierEngine):
+    """Dossier with its postings cache emptied before every search: each term's posting list
+    is decoded from the index blocks again, as for a word nobody searched for lately."""
+
+    name = "dossier-cold"
+
+    def search(self, spec: QuerySpec) -> PageResult:
+        segments.POSTINGS_CACHE.clear()
+        return super().search(spec)
