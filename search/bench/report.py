@@ -132,9 +132,9 @@ def table(label: str, f: dict) -> str:
 def hits_table(f: dict) -> str:
     """Hit counts per query and engine: they differ where analyzers do (stop words, stems)."""
     engines = [e for e in ENGINES if e in f.get("hits", {}).get("engines", [])]
-    lines = [f"{'query':<44}" + "".join(f"{e:>10}" for e in engines)]
+    lines = [f"{'query':<44}" + "".join(f"{e:>13}" for e in engines)]
     for label, totals in f.get("hits", {}).get("queries", {}).items():
-        lines.append(f"{label[:43]:<44}" + "".join(f"{_num(totals.get(e), ','):>10}" for e in engines))
+        lines.append(f"{label[:43]:<44}" + "".join(f"{_num(totals.get(e), ','):>13}" for e in engines))
     return "\n".join(lines)
 
 
