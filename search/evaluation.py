@@ -19,7 +19,7 @@ segments in a codec this module cannot read (in-memory indexes): every query wor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import accumulate, chain
+from itertools import chain
 from pickle import loads
 
 import numpy as np
@@ -46,8 +46,8 @@ class SegmentMatches:
 class Matches:
     """Every match of a query over all segments of a searcher."""
 
-    def __init__(self, searcher: Searcher, parts: list[SegmentMatches]):
-        self.searcher, self.parts = searcher, parts
+    def __init__(self, parts: list[SegmentMatches]):
+        self.parts = parts
         self.total = int(sum(np.count_nonzero(p.mask) for p in parts))
 
     def docnums(self) -> np.ndarray:
@@ -105,7 +105,7 @@ def evaluate(searcher: Searcher, query: Query, *, scored: bool) -> Matches:
             scores = np.where(mask, scores, 0.0)
         parts.append(SegmentMatches(offset, leaf.reader(), mask, scores))
     segments.forget_other_segments(searcher)
-    return Matches(searcher, parts)
+    return Matches(parts)
 
 
 class _Segment:
@@ -294,10 +294,6 @@ def _deltas(value: bytes) -> list[int]:
     """One posting's position deltas, as ``whoosh.formats.Positions.decode_positions`` reads
     them (a frequency, then pickled deltas whose final stop byte may have been dropped)."""
     return loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
-
-
-def _positions(value: bytes):
-    return accumulate(_deltas(value))
 
 
 def _phrase_keys(docs: np.ndarray, values: list[bytes], shift: int) -> np.ndarray:

@@ -2,6 +2,7 @@
 shape the search page produces, over an index of several segments with deleted documents."""
 
 import random
+from itertools import accumulate
 
 import pytest
 from whoosh.filedb.filestore import FileStorage, RamStorage
@@ -21,7 +22,7 @@ from whoosh.query import (
 )
 
 from search import segments
-from search.evaluation import _positions, evaluate
+from search.evaluation import _deltas, evaluate
 from search.parsing import parse_query
 from search.schema import build_schema
 
@@ -145,7 +146,7 @@ def test_postings_and_positions_decode_as_whoosh_reads_them(searcher):
                 items.append((matcher.id(), matcher.weight(), fmt.decode_positions(matcher.value())))
                 matcher.next()
             live = segments.live_mask(reader)
-            decoded = [(d, w, list(_positions(v)))
+            decoded = [(d, w, list(accumulate(_deltas(v))))
                        for d, w, v in zip(found.ids.tolist(), found.weights.tolist(), found.values,
                                           strict=True) if live[d]]
             assert decoded == items
