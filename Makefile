@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test setup lint bench bench-smoke browser-deps clean
+.PHONY: run test setup lint bench bench-smoke eval browser-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Dossier needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -64,3 +64,8 @@ bench: $(VENV)/.bench
 # The small version CI runs: 10k archive, one query per class, short loads; prints its figures.
 bench-smoke: $(VENV)/.bench
 	$(PY) manage.py bench --smoke $(BENCH_ARGS)
+
+# Ingest quality on ../shared/data/rawtext-dev (issue 11): table + var/bench/ingest-eval.json; never gates CI.
+# EVAL_ARGS="--failures 20 --kind text" lists why development pages fail.
+eval: $(VENV)/.dev
+	$(PY) manage.py eval_ingest $(EVAL_ARGS)
