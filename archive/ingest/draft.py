@@ -34,6 +34,9 @@ class Draft:
     author_affiliations: dict[str, str] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # The capture's lines as ingest read them, [role, text] each (role: "title", "byline",
+    # "date", "article" or "dropped"), so a reviewer sees at a glance what was kept.
+    lines: list[list[str]] = field(default_factory=list)
 
     @property
     def word_count(self) -> int:
