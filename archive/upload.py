@@ -179,7 +179,10 @@ def staged_items(batch, name: str, data: bytes | IngestError, extras: dict, user
 
 
 def extras_for(draft, extras) -> dict:
-    return {"outlet": extras["outlet"] or draft.outlet, "batch_topics": extras["topics"]}
+    """The upload form's choices stored with each draft; an outlet given there is flagged so the
+    review page does not label the editor's own outlet with ingest's confidence."""
+    return {"outlet": extras["outlet"] or draft.outlet, "batch_topics": extras["topics"],
+            "outlet_given": bool(extras["outlet"])}
 
 
 @require_http_methods(["GET", "POST"])
@@ -202,6 +205,8 @@ def review(request, admin_context, batch):
                                   "already confirmed). Here is what is still waiting.")
         return redirect(upload_url(batch))
     rows = list(zip(formset, pending, notes, strict=True))
+    for form, _, note in rows:
+        note["cells"] = review_cells(form, note)
     return render(request, "admin/archive/article/review.html", {
         **admin_context, "title": "Review the articles before importing", "formset": formset,
         "rows": rows, "refused": [i for i in items if i.status == UploadItem.Status.REFUSED],
@@ -220,13 +225,64 @@ def without_extras(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "batch_topics"}
 
 
+# The fields ingest rates, with what the review page says when it found nothing for one.
+RATED_FIELDS = {"title": "no title found", "authors": "no author found",
+                "outlet": "no outlet found", "published": "no date found"}
+LINE_ROLES = ("title", "byline", "date", "article", "dropped")
+MAX_REVIEW_LINES = 300  # a long capture shows its first lines and says how many more it has
+MAX_LINE_CHARS = 1000
+
+
 def review_notes(item: UploadItem) -> dict:
-    """First lines, warnings and low-confidence fields, and a duplicate if there is one."""
+    """What the review page says about one draft: an excerpt, warnings, each rated field's
+    confidence, the capture's lines by role (a draft staged before lines were kept has none),
+    and a duplicate if there is one."""
     draft = draft_from_json(without_extras(item.draft))
-    low = [name for name, value in (draft.confidence or {}).items() if value < 0.5]
+    lines = [(role if role in LINE_ROLES else "other", str(text)[:MAX_LINE_CHARS])
+             for role, text in valid_lines(draft.lines)]
+    counts = {role: n for role in LINE_ROLES if (n := sum(r == role for r, _ in lines))}
     return {"draft": draft, "first_lines": draft.body_text[:400], "warnings": draft.warnings,
-            "low_confidence": low,
+            "confidence": {name: field_confidence(draft, name, item.draft.get("outlet_given"))
+                           for name in RATED_FIELDS},
+            "lines": lines[:MAX_REVIEW_LINES], "more_lines": max(0, len(lines) - MAX_REVIEW_LINES),
+            "line_counts": counts,
             "duplicate": find_duplicate(bytes(item.content), draft.body_text)}
+
+
+def valid_lines(lines) -> Iterator[tuple[str, str]]:
+    """The [role, text] pairs of a stored draft, skipping any entry not of that shape."""
+    for entry in lines or []:
+        if isinstance(entry, list | tuple) and len(entry) == 2 and isinstance(entry[0], str):
+            yield entry[0], entry[1] if isinstance(entry[1], str) else ""
+
+
+def field_confidence(draft, name: str, outlet_given: bool = False) -> dict | None:
+    """How sure ingest was of one field, as a level ("sure", "check", "guess"), "empty" with
+    the reason when nothing was found, or "given" for an outlet the editor set at upload;
+    None when an old draft carries no confidence for a field it did fill."""
+    if name == "outlet" and outlet_given:
+        return {"level": "given", "label": "set at upload", "reason": "", "value": None}
+    if not getattr(draft, name):
+        return {"level": "empty", "label": "empty", "reason": RATED_FIELDS[name], "value": None}
+    value = (draft.confidence or {}).get(name)
+    if value is None:
+        return None
+    level = "sure" if value >= 0.8 else "check" if value >= 0.5 else "guess"
+    return {"level": level, "label": level, "reason": "", "value": value}
+
+
+def review_cells(form, notes: dict) -> list[tuple]:
+    """Each rated field of a review form with its confidence; the input is described by its
+    confidence note and help text, so a screen reader hears them with the field."""
+    cells = []
+    for name in RATED_FIELDS:
+        field, confidence = form[name], notes["confidence"][name]
+        described = [f"{field.auto_id}_confidence"] if confidence else []
+        described += [f"{field.auto_id}_helptext"] if field.help_text else []
+        if described:
+            form.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
+        cells.append((field, confidence))
+    return cells
 
 
 def confirm_batch(rows: list[dict], batch, user) -> None:
