@@ -92,10 +92,11 @@ def score_page(page: Page, kind: str) -> tuple[Score, float]:
     started = time.perf_counter()
     try:
         draft = extract(data, page.name + suffix)
-    except IngestError as error:
+    except Exception as error:  # a crash is a finding to list, not a reason to stop scoring
         elapsed = time.perf_counter() - started
+        verdict = "refused" if isinstance(error, IngestError) else f"CRASHED ({type(error).__name__})"
         for name in FIELDS:
-            score.right[name], score.why[name] = False, f"refused: {error}"
+            score.right[name], score.why[name] = False, f"{verdict}: {error}"
         return score, elapsed
     elapsed = time.perf_counter() - started
     truth = page.truth

@@ -1,30 +1,78 @@
-"""A cheap language guess for raw text: share of very common function words."""
+"""The language of a text, and its stop words: jusText's lists for about 100 languages.
+
+Stop-word density is what tells a sentence of prose from a menu entry in any language, so
+the same lists serve both the guess and the line classifier in text.py. Codes come from
+CLDR (through Babel) so the Draft stores ISO 639 codes, not jusText's English names.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
+from functools import cache
 
-_STOPWORDS = {
-    "en": "the of and to in is that for it was on with as be by this are have from",
-    "fr": "le la les de des et un une est que pour dans qui sur pas du au avec",
-    "de": "der die das und ist nicht zu den von mit sich des auf für ein eine dem",
-    "es": "el la los las de que y en un una es por con para del se al",
-    "it": "il di che la per un una del della sono non con si le gli nel",
-    "pt": "o a os as de que e do da em um uma para com não dos das",
-    "nl": "de het een en van in is dat op te zijn voor met die niet",
-}
-_SETS = {code: frozenset(words.split()) for code, words in _STOPWORDS.items()}
+import justext
+from babel import Locale
+
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
+# jusText lists that duplicate another under a second name.
+_ALIASES = {"Simple_English": "English", "Belarusian_Taraskievica": "Belarusian"}
+_MIN_TOKENS = 20
+
+
+def _ascii(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+@cache
+def _codes() -> dict[str, str]:
+    """jusText's list name -> ISO 639 code, by CLDR's English language names."""
+    by_name = {_ascii(name).replace("-", " "): code
+               for code, name in Locale("en").languages.items() if "_" not in code}
+    codes = {}
+    for name in justext.get_stoplists():
+        key = _ascii(_ALIASES.get(name, name)).replace("_", " ")
+        codes[name] = by_name.get(key, "")
+    return codes
+
+
+@cache
+def _word_languages() -> dict[str, tuple[str, ...]]:
+    """Every stop word -> the lists it is on (an inverted index: one pass counts all languages)."""
+    index: dict[str, list[str]] = {}
+    for name in justext.get_stoplists():
+        if name in _ALIASES:
+            continue
+        for word in justext.get_stoplist(name):
+            index.setdefault(word, []).append(name)
+    return {word: tuple(names) for word, names in index.items()}
+
+
+@cache
+def stop_words(language: str) -> frozenset[str]:
+    """The stop words of a language (ISO code or jusText name); English when unknown."""
+    names = {code: name for name, code in _codes().items() if code and name not in _ALIASES}
+    name = names.get(language, language if language in _codes() else "English")
+    return frozenset(justext.get_stoplist(name))
+
+
+def detect(text: str) -> tuple[str, float]:
+    """(jusText list name, stop-word density in it) for the language whose stop words dominate."""
+    tokens = _TOKEN_RE.findall(text[:20000].casefold())
+    if len(tokens) < _MIN_TOKENS:
+        return "", 0.0
+    index = _word_languages()
+    counts: Counter[str] = Counter()
+    for token in tokens:
+        counts.update(index.get(token, ()))
+    if not counts:
+        return "", 0.0
+    best, hits = counts.most_common(1)[0]
+    return best, hits / len(tokens)
 
 
 def guess_language(text: str) -> str:
-    """ISO 639-1 code when one language's function words clearly dominate, else ""."""
-    tokens = _TOKEN_RE.findall(text[:5000].casefold())
-    if len(tokens) < 20:
-        return ""
-    counts = Counter(tokens)
-    scores = {code: sum(counts[w] for w in words) / len(tokens) for code, words in _SETS.items()}
-    best = max(scores, key=scores.__getitem__)
-    runner_up = max(v for k, v in scores.items() if k != best)
-    return best if scores[best] >= 0.12 and scores[best] >= 1.5 * runner_up else ""
+    """ISO 639 code when one language's stop words clearly dominate the text, else ""."""
+    name, density = detect(text)
+    return _codes().get(name, "") if density >= 0.15 else ""

@@ -37,6 +37,10 @@ _LINE_PATTERNS = (
     r"advertisement|sponsored content|\d+ shares?",
     r"(?:all rights reserved|copyright\b|©).{0,120}",
     r".{0,120}\bcookies?\b.{0,60}\b(?:accept|agree|consent|policy)\b.{0,60}",
+    r".{0,300}\bcookies?\b.{0,300}\b(?:verwende|nutze|einsetz|einstellung|akzeptier|zustimm|datenschutz|"
+    r"accept|consent|settings|utilis|acepta|utiliz|usiamo|utilizz)\w*\b.{0,300}",
+    r".{0,200}\b(?:e-?mail-?adresse|email address|adresse e-?mail|correo electrónico)\b.{0,120}"
+    r"\b(?:abonnier|folgen|erhalten|benachrichtig|subscribe|follow|notif|recevoir|abonner)\w*\b.{0,120}",
 )
 _LINE_RE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS), re.IGNORECASE)
 # A short menu entry: "• Current Edition". Longer bullet lines are article lists and stay.
@@ -45,11 +49,27 @@ _MENU_BULLET_RE = re.compile(r"[•·▪●◦‣∙]\s*\S+(?:\s+\S+){0,3}")
 _STOP_PATTERNS = (
     r"share(?: this)?(?: (?:article|story|page|post))?\W*",
     r"(?:your |post a |leave a |add a )(?:comments?|reply)(?: on this)?\W*",
-    r"(?:\d+ )?comments\W*",
+    r"(?:\d+ |no |keine |\(\d+\) )?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|"
+    r"komentarze?|reacties|reactions?|réactions|vos réactions|reaktionen)(?:\s*\(\d+\))?\W*",
+    r"(?:no|keine|es gibt noch keine|noch keine|aucun|sin) (?:comments?|kommentare|commentaires?|"
+    r"comentarios)\b.{0,80}",
+    r"(?:kommentar|kommentare|antwort|comment|reply|commentaire|comentario)\s+"
+    r"(?:schreiben|verfassen|hinterlassen|abgeben|posten|absenden|écrire|laisser|dejar|lasciare)\W*",
+    r"(?:schreibe|hinterlasse|leave|laisser|deja|lascia)\s+(?:einen|eine|a|un|una)\s+"
+    r"(?:kommentar|antwort|comment|reply|commentaire|comentario|risposta)\W*",
     r"(?:previous|prev)\s*(?:article|post|story).*",
     r"your email address will not be published.*",
     r"(?:subscribe to|sign up for) (?:our|the) newsletter.*",
     r"related(?: articles| posts| stories)\W*",
+    r"(?:you (?:may|might) also like|more (?:from|on) this|read (?:also|more)|see also|recommended"
+    r"(?: for you)?|popular (?:posts|articles))\W*",
+    r"(?:das könnte (?:dich|sie) auch interessieren|lesen sie auch|lies auch|auch interessant|"
+    r"mehr zum thema|weitere (?:artikel|beiträge|themen|nachrichten)|ähnliche (?:artikel|beiträge)|"
+    r"beliebte (?:artikel|beiträge)(?: zum thema)?|schon gelesen|empfohlen für (?:dich|sie)|"
+    r"verwandte (?:artikel|beiträge)|passend zum thema|das könnte sie auch interessieren)\W*",
+    r"(?:à lire aussi|lire aussi|sur le même sujet|articles similaires|dans la même rubrique|"
+    r"te puede interesar|noticias relacionadas|artículos relacionados|leggi anche|articoli correlati|"
+    r"zobacz (?:też|także)|czytaj (?:też|także))\W*",
 )
 _STOP_RE = re.compile("|".join(f"(?:{p})" for p in _STOP_PATTERNS), re.IGNORECASE)
 _WORDS_RE = re.compile(r"\S+")

@@ -10,20 +10,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .blocks import GOOD, JUNK, SHORT, Line, article_block, classify
 from .bylines import clean_name, is_name, parse_bio, parse_byline, same_person
 from .dates import FoundDate, find_dateline
 from .draft import Draft
 from .errors import IngestError
-from .language import guess_language
+from . import titles
+from .language import detect, guess_language, stop_words
 from .outlets import find_outlet
-from .residue import is_stop_line, residue_mask
+from .residue import residue_mask
 from .sanitize import text_to_html
 
 _BLANK_LINES_RE = re.compile(r"\n\s*\n")
 _HEADER_LIMIT = 8
-_MIN_WORDS_BEFORE_STOP = 100
 _SENTENCE_END = (".", "!", "?", "”", '"', ":", ";")
 _TAG_SPLIT_RE = re.compile(r"\s*,\s*")
+_SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•]\s+")
 _LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
 
@@ -51,24 +53,88 @@ class _Meta:
             self.confidence["published"] = confidence
 
 
-def extract_text(text: str) -> Draft:
-    """Turn decoded raw text into a Draft, or raise IngestError when there is no article."""
+def _read_page(text: str) -> tuple[list[str], list[bool], list[Line], int, int]:
+    """Units, residue mask, classified lines and the article block [start, end) of a capture."""
     units = paragraph_units(text)
     mask = residue_mask(units)
-    stop = _stop_index(units, mask)
-    content = [u for u, junk in zip(units[:stop], mask[:stop], strict=True) if not junk]
+    language, _ = detect(text)
+    lines = classify(units, mask, stop_words(language or "English"))
+    start, end = article_block(lines)
+    return units, mask, lines, start, end
+
+
+def title_vectors(text: str) -> dict[int, tuple[list[float], str]]:
+    """The headline ranker's candidates of a capture: features and text (for training)."""
+    units, _, lines, start, end = _read_page(text)
+    if end == 0:
+        return {}
+    return {i: (v, units[i]) for i, v in titles.features(lines, start, end, _is_meta_line).items()}
+
+
+def extract_text(text: str) -> Draft:
+    """Turn decoded raw text into a Draft, or raise IngestError when there is no article."""
+    units, mask, lines, start, end = _read_page(text)
+    if end == 0:
+        raise IngestError("No article text found in the file")
+    heading, title_confidence = titles.best_title(titles.features(lines, start, end, _is_meta_line))
+    if heading is not None and heading > start:
+        start = heading + 1
+    top = heading + 1 if heading is not None else start
+    keep = [i for i in range(top, end) if not mask[i] and lines[i].kind != JUNK and (i >= start or lines[i].kind in (GOOD, SHORT))]
+    content = [units[i] for i in keep]
     meta = _Meta()
-    start = _read_header(content, meta)
-    end = _read_footer(content, start, meta)
-    body = content[start:end]
+    if heading is not None:
+        meta.title = units[heading]
+        meta.confidence["title"] = round(0.5 + 0.5 * title_confidence, 2)
+        for unit in units[max(0, heading - 3) : heading]:
+            _take_segments(unit, meta, 0.7)
+    first = _read_header(content, meta)
+    last = _read_footer(content, first, meta)
+    body = content[first:last]
     if not body:
         raise IngestError("No article text found in the file")
-    tail = units[stop:]
-    for line in tail:
-        _take_dateline(line, meta, 0.5, allow_suffix=False)
-    residue = [u for u, junk in zip(units, mask, strict=True) if junk]
-    outlet = find_outlet([*residue, *content[end:], *tail], text)
-    return _build_draft(meta, body, outlet)
+    for unit in [*units[end : end + 15], *units[max(0, top - 10) : top]]:
+        if meta.date is None:
+            _take_segments(unit, meta, 0.5, dates_only=True)
+    body_set = {keep[first + k] for k in range(len(body))}
+    meta_set = {keep[k] for k in range(first)} | {keep[k] for k in range(last, len(keep))}
+    draft_lines = [[_role(i, heading, body_set, meta_set, units), units[i]] for i in range(len(units))]
+    residue = [u for i, u in enumerate(units) if i not in body_set]
+    outlet = find_outlet(residue, text)
+    draft = _build_draft(meta, body, outlet)
+    draft.lines = draft_lines
+    return draft
+
+
+def _role(i: int, heading: int | None, body: set[int], meta: set[int], units: list[str]) -> str:
+    """What a capture line became, for the review page."""
+    if i in body:
+        return "article"
+    if i == heading:
+        return "title"
+    if i in meta:
+        return "date" if find_dateline(units[i]) else "byline"
+    return "dropped"
+
+
+def _has_cjk(unit: str) -> bool:
+    return any("\u3040" <= ch <= "\u9fff" for ch in unit[:40])
+
+
+def _is_meta_line(unit: str) -> bool:
+    """A dateline or byline, whole or as one " | "-separated segment."""
+    return any(find_dateline(seg) or parse_byline(seg) for seg in _segments(unit))
+
+
+def _segments(unit: str) -> list[str]:
+    return [seg for seg in _SEGMENT_SPLIT_RE.split(unit) if seg.strip()]
+
+
+def _take_segments(unit: str, meta: _Meta, confidence: float, *, dates_only: bool = False) -> None:
+    """Record datelines and bylines found in a line or its " | " segments."""
+    for seg in _segments(unit):
+        if not _take_dateline(seg, meta, confidence) and not dates_only:
+            _take_byline(seg, meta, confidence)
 
 
 def paragraph_units(text: str) -> list[str]:
@@ -89,20 +155,6 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
     if len(lines) < 2 or any(_LIST_ITEM_RE.match(line) for line in lines[1:]):
         return False
     return all(40 <= len(line) <= 100 for line in lines[:-1]) and len(lines[-1]) <= 100
-
-
-def _stop_index(units: list[str], mask: list[bool]) -> int:
-    """Index of the comment form or share bar that ends the article, or len(units).
-
-    A share bar above a short intro is not the end: some article text must come first.
-    """
-    words = 0
-    for i, unit in enumerate(units):
-        if is_stop_line(unit) and words >= _MIN_WORDS_BEFORE_STOP:
-            return i
-        if not mask[i]:
-            words += len(unit.split())
-    return len(units)
 
 
 def _read_header(units: list[str], meta: _Meta) -> int:

@@ -1,0 +1,93 @@
+"""Where the article is in a page's raw text: each line classified, then the article block.
+
+A copied page is menus, teasers and footers around one run of prose. Each line is judged
+from what it is, in its language (length, stop-word density as jusText does, sentence
+punctuation, repetition on the page), then the article is the stretch of lines with the
+largest sum of "prose" minus "furniture" (body text extraction as Finn et al. and
+boilerpipe do it): short headings inside it stay, menus and footers around it go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .residue import is_stop_line
+
+GOOD, SHORT, BAD, JUNK = "good", "short", "bad", "junk"
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_SENTENCE_END_RE = re.compile(r"[.!?…:;)\"”»。！？]\s*$")
+_MIN_WORDS_BEFORE_STOP = 60
+
+
+@dataclass(frozen=True)
+class Line:
+    """One unit of the capture and what the classifier saw in it."""
+
+    text: str
+    kind: str
+    words: int
+
+
+def classify(units: list[str], junk: list[bool], stop_words: frozenset[str]) -> list[Line]:
+    """The kind of every unit: good (prose), short, bad (listy or link-like), junk (residue)."""
+    repeats = Counter(units)
+    lines = []
+    for unit, is_junk in zip(units, junk, strict=True):
+        words = _WORD_RE.findall(unit)
+        count = len(words) if not _CJK_RE.search(unit) else max(len(words), len(_CJK_RE.findall(unit)) // 2)
+        kind = JUNK if is_junk or repeats[unit] > 1 and count <= 12 else _kind(unit, words, count, stop_words)
+        lines.append(Line(unit, kind, count))
+    return lines
+
+
+def _kind(unit: str, words: list[str], count: int, stop_words: frozenset[str]) -> str:
+    ends_sentence = bool(_SENTENCE_END_RE.search(unit))
+    if _CJK_RE.search(unit):
+        return GOOD if count >= 20 and ends_sentence else SHORT if count < 10 else BAD
+    if count < 5:
+        return SHORT
+    density = sum(w.casefold() in stop_words for w in words) / count
+    if count >= 10 and density >= 0.2 and (ends_sentence or count >= 30):
+        return GOOD
+    if density >= 0.3 and ends_sentence:
+        return GOOD
+    if count >= 40 and density >= 0.1:
+        return GOOD
+    return SHORT if count < 8 else BAD
+
+
+def _score(line: Line) -> float:
+    """What a line adds to the article block: prose counts its words, the rest costs."""
+    if line.kind == GOOD:
+        return line.words
+    if line.kind == SHORT:
+        return -3
+    if line.kind == BAD:
+        return -0.6 * line.words
+    return -max(3.0, 0.5 * line.words)
+
+
+def article_block(lines: list[Line]) -> tuple[int, int]:
+    """[start, end) of the run of lines with the most prose; (0, 0) when there is none.
+
+    The block ends early at a comment form or share bar that follows some article text,
+    because readers' comments are prose too.
+    """
+    best, best_start, best_end = 0.0, 0, 0
+    total, start = 0.0, 0
+    for i, line in enumerate(lines):
+        if total <= 0:
+            total, start = 0.0, i
+        total += _score(line)
+        if total > best:
+            best, best_start, best_end = total, start, i + 1
+    words = 0
+    for i in range(best_start, best_end):
+        if words >= _MIN_WORDS_BEFORE_STOP and is_stop_line(lines[i].text):
+            return best_start, i
+        if lines[i].kind == GOOD:
+            words += lines[i].words
+    return best_start, best_end

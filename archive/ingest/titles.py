@@ -1,0 +1,90 @@
+"""Which line of a raw-text capture is the headline: a small learned ranker over line features.
+
+Menus, kickers, captions and bylines all sit near the top of a page and look like headings;
+what sets the headline apart is a mix of evidence (where it stands relative to the article
+block, a byline or date beside it, its words recurring in the article, its length and
+punctuation) that no hand-weighted rule balances well across sites. The weights are a
+softmax ranker trained by ``manage.py train_title_model`` on the development set's own
+part only (never its held-out fifth) and committed as ``title_model.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from .blocks import BAD, GOOD, JUNK, SHORT, Line
+
+MODEL_PATH = Path(__file__).with_name("title_model.json")
+ABOVE, BELOW = 25, 3
+_CONTENT_WORD_RE = re.compile(r"[^\W\d_]{4,}")
+FEATURES = (
+    "bias", "near", "above", "inside", "log_distance", "log_words", "one_or_two_words",
+    "three_to_fifteen", "over_twenty", "full_stop", "colon_end", "question_end", "pipe",
+    "digits", "meta", "good", "short", "bad", "junk", "meta_below", "meta_above",
+    "overlap", "repeated", "position", "capitalised", "upper", "first_line", "short_around",
+)
+
+
+def candidates(lines: list[Line], start: int) -> range:
+    """Lines that may hold the headline: above the article block, or its first few lines."""
+    return range(max(0, start - ABOVE), min(len(lines), start + BELOW))
+
+
+def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], bool]) -> dict[int, list[float]]:
+    """A feature vector for every candidate line, in FEATURES order."""
+    block_words = Counter(w.casefold() for line in lines[start:end] for w in _CONTENT_WORD_RE.findall(line.text))
+    repeats = Counter(line.text for line in lines)
+    meta = {i: is_meta(lines[i].text) for i in range(max(0, start - ABOVE - 2), min(len(lines), start + BELOW + 2))}
+    vectors = {}
+    for i in candidates(lines, start):
+        line = lines[i]
+        text = line.text
+        if not text or line.words > 40:
+            continue
+        distance = start - i
+        tokens = text.split()
+        content = [w.casefold() for w in _CONTENT_WORD_RE.findall(text)]
+        overlap = sum(block_words[w] > 0 for w in content) / len(content) if content else 0.0
+        around = [lines[j].kind == SHORT for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(lines)]
+        vectors[i] = [
+            1.0, 1 / (1 + abs(distance)), float(distance > 0), float(distance <= 0),
+            math.log1p(abs(distance)), math.log1p(line.words), float(line.words <= 2),
+            float(3 <= line.words <= 15), float(line.words > 20),
+            float(text.endswith(".") and not text.endswith("...")), float(text.endswith(":")),
+            float(text.endswith(("?", "!"))), float("|" in text),
+            sum(ch.isdigit() for ch in text) / len(text), float(meta.get(i, False)),
+            float(line.kind == GOOD), float(line.kind == SHORT), float(line.kind == BAD),
+            float(line.kind == JUNK), float(meta.get(i + 1, False) or meta.get(i + 2, False)),
+            float(meta.get(i - 1, False) or meta.get(i - 2, False)), overlap,
+            float(repeats[text] > 1), i / len(lines),
+            sum(t[:1].isupper() for t in tokens) / len(tokens), float(text.isupper()),
+            float(i == 0), sum(around) / len(around) if around else 0.0,
+        ]
+    return vectors
+
+
+@cache
+def _weights() -> list[float] | None:
+    try:
+        model = json.loads(MODEL_PATH.read_text())
+    except (OSError, ValueError):
+        return None
+    return model["weights"] if model.get("features") == list(FEATURES) else None
+
+
+def best_title(vectors: dict[int, list[float]]) -> tuple[int | None, float]:
+    """(line index, probability) of the likeliest headline, or (None, 0) with no model or lines."""
+    weights = _weights()
+    if not weights or not vectors:
+        return None, 0.0
+    scores = {i: sum(w * x for w, x in zip(weights, v, strict=True)) for i, v in vectors.items()}
+    top = max(scores.values())
+    total = sum(math.exp(s - top) for s in scores.values())
+    best = max(scores, key=scores.__getitem__)
+    return best, 1 / total
