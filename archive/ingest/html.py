@@ -12,14 +12,13 @@ from trafilatura.htmlprocessing import build_html_output
 from .dates import DAY, MONTH, FoundDate, parse_date
 from .draft import Draft, count_words
 from .errors import IngestError
-from .html_meta import PageMeta, read_page_meta
+from .html_meta import PageMeta, choose_authors, choose_date, choose_title, read_page_meta
 from .keys import normalize_name
 from .language import guess_language
 from .sanitize import sanitize_html
 
 _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "tr", "figcaption", "blockquote")
 _LEADING_HEADING_RE = re.compile(r"^\s*<h([2-6])>.*?</h\1>\s*", re.DOTALL)
-_TITLE_SEPARATORS_RE = re.compile(r"\s+(?:\||–|—|-|::|·)\s+")
 # htmldate's extensive search guesses dates from any text on the page; we never invent one.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
@@ -72,14 +71,22 @@ def _parse(markup: str) -> lxml_html.HtmlElement:
 
 
 def _build_draft(page: PageMeta, doc, body_html: str, paragraphs: list[str]) -> Draft:
-    """Merge page metadata over trafilatura's guesses and record how sure each field is."""
+    """Choose each field among the page's sources and trafilatura's, by their agreement."""
     outlet = page.outlet or (doc.sitename or "")
-    title, title_conf = _title(page, doc, outlet, paragraphs)
+    outlets = [page.outlet, *_site_names(doc)]
+    title, title_conf = choose_title([*page.titles, ("trafilatura", doc.title or "")], outlets)
+    if not title:
+        words = paragraphs[0].split()
+        title, title_conf = " ".join(words[:15]) + ("…" if len(words) > 15 else ""), 0.2
     if len(paragraphs) > 1 and normalize_name(paragraphs[0]) == normalize_name(title):
         paragraphs = paragraphs[1:]  # the page's <h1> repeats the headline
         body_html = _LEADING_HEADING_RE.sub("", body_html, count=1)
-    authors = page.authors or [a for a in (doc.author or "").split("; ") if a]
-    found = page.published or _trafilatura_date(doc.date)
+    extracted = [("trafilatura", a) for a in (doc.author or "").split("; ") if a]
+    authors, authors_conf = choose_authors([*page.bylines, *extracted], outlets)
+    dates = list(page.dates)
+    if inferred := _trafilatura_date(doc.date):
+        dates.append(("trafilatura", inferred))
+    found, date_conf = choose_date(dates)
     body_text = "\n\n".join(paragraphs)
     lede = page.description if count_words(page.description) >= 8 else paragraphs[0]
     return Draft(
@@ -96,40 +103,17 @@ def _build_draft(page: PageMeta, doc, body_html: str, paragraphs: list[str]) -> 
         language=page.language or (doc.language or "") or guess_language(body_text),
         confidence={
             "title": title_conf,
-            "authors": (0.9 if page.authors else 0.6) if authors else 0.0,
+            "authors": authors_conf,
             "outlet": (0.9 if page.outlet else 0.5) if outlet else 0.0,
-            "published": (0.9 if page.published else 0.6) if found else 0.0,
+            "published": date_conf,
         },
     )
 
 
-def _title(page: PageMeta, doc, outlet: str, paragraphs: list[str]) -> tuple[str, float]:
-    """The headline without a " | Site" tail, and its confidence."""
-    if page.title:
-        return _strip_site_name(page.title, outlet), 0.9
-    if doc.title:
-        return _strip_site_name(doc.title, outlet), 0.7
-    words = paragraphs[0].split()
-    return " ".join(words[:15]) + ("…" if len(words) > 15 else ""), 0.2
-
-
-def _strip_site_name(title: str, outlet: str) -> str:
-    """Drop a leading or trailing segment naming the outlet: "Headline | CNN Politics"."""
-    separators = list(_TITLE_SEPARATORS_RE.finditer(title))
-    if not separators or not outlet:
-        return title
-    first, last = separators[0], separators[-1]
-    if _names_outlet(title[last.end() :], outlet):
-        return title[: last.start()]
-    if _names_outlet(title[: first.start()], outlet):
-        return title[first.end() :]
-    return title
-
-
-def _names_outlet(segment: str, outlet: str) -> bool:
-    """True when a title segment is (part of) the outlet's name, or the reverse."""
-    segment, outlet = segment.casefold().strip(), outlet.casefold().strip()
-    return bool(segment) and (outlet in segment or segment in outlet)
+def _site_names(doc) -> list[str]:
+    """trafilatura's site name, unless it is long or the headline itself (it guesses)."""
+    name = doc.sitename or ""
+    return [name] if name and len(name.split()) <= 3 and name != doc.title else []
 
 
 def _trafilatura_date(value: str | None) -> FoundDate | None:
