@@ -1,4 +1,9 @@
-"""Author names in raw text: bylines ("By X", "Author: X"), bare name lines and bio boxes."""
+"""Author names in raw text: bylines ("By X", "Von X", "Par X"), bare name lines and bio boxes.
+
+Pages are copied from blogs and newspapers in many languages, so a byline is read as a
+label, then names, then whatever metadata the page put after them (a date, a reading time,
+a comment count), which is cut off. Desks, wires and generic accounts are never people.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,14 @@ import re
 
 from .keys import normalize_name
 
-_PARTICLE_WORDS = "de da del della der den di du dos van von le la bin ibn al el ter y st."
+_PARTICLE_WORDS = """
+    de da das do dos du des del della delle dei der den dem di van von vom zu zur ter ten op
+    le la les lo y al el bin ibn ben bint abu st. mac
+"""
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
-# Words that make a capitalised line a heading, a menu entry or a job title, not a person.
+# Words that make a capitalised line a heading, a menu entry, a job title or an organisation,
+# not a person. Generic vocabulary only: German capitalises its nouns, so a two-word German
+# heading otherwise looks like a name.
 _NOT_NAME_TEXT = """
     fellow associate senior research researcher editor editors correspondent reporter writer
     staff director professor analyst contributor columnist chief deputy head manager president
@@ -17,61 +27,370 @@ _NOT_NAME_TEXT = """
     share related article articles opinion commentary analysis politics world business sport
     sports technology science video photo photos live latest more about contact subscribe
     freelancer a an the of and for in on to with what why how when where who is are was
+    my our your all new free join login logout sign register account sections section detail
+    details recent activities activity hub blog blogs magazine magazin online digital guide
+    policy future awards award partner partners navigation cities smart page pages next
+    previous events event shop store team group press media services service company
+    gmbh ag kg e.v. ev ltd inc llc corp co. verlag
+    redaktion redakteur redakteurin autor autorin autoren journalist journalistin
+    korrespondent korrespondentin kolumnist kolumnistin mitarbeiter mitarbeiterin leiter
+    leiterin chefredakteur chefredakteurin sprecher sprecherin fotograf fotografin
+    startseite kontakt impressum datenschutz suche erweiterte anmelden registrieren abmelden
+    konto mein meine unsere unser alle ausgabe aktuelle aktuell neue neu beiträge beitrag
+    artikel ausgewählte inhalt inhalte zum zur menü nachrichten rubriken rubrik kategorie
+    kategorien themen thema abo kommentare kommentar weiterlesen teilen drucken archiv
+    übersicht hilfe service kostenlose kostenlos beratung mehr weitere top und oder mit
+    für über bei aus nach im am vom das die der des ein eine einer
+    accueil recherche rubriques actualités actualité contactez mentions légales connexion
+    inicio buscar búsqueda contacto noticias portada cultura datos sección
+    notizie cerca contatti chi siamo
+    zoeken nieuws
 """
 _NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
-_NAME_TOKEN_RE = re.compile(r"(?:[^\W\d_][.]){1,3}|[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*\.?")
+# Endings of German and Romance abstract nouns and adjectives, never of a person's name.
+_NOT_NAME_ENDING_TEXT = """
+    heit keit schaft ungen ismus ität tionen ation ción zione ische ischen liche lichen bare
+    baren logie
+"""
+_NOT_NAME_ENDINGS = tuple(_NOT_NAME_ENDING_TEXT.split())
+# Desks, wires, agencies and generic accounts: a byline naming only these names nobody.
+_DESK_TEXT = """
+    staff redaktion redaktionen redaktionsteam onlineredaktion online-redaktion red. red
+    editorial editors editor desk newsdesk news-desk wire wires agency agencies agencia agence
+    agenturen agentur agenzia dpa afp ap reuters apa sda kna epd sid efe ansa anp ntb tt
+    associated press presse prensa stampa newsroom team admin administrator webmaster
+    gastautor gastautorin gast guest anonymous anonym unknown unbekannt rédaction redacción
+    redazione redactie redakcja submitted sponsored
+"""
+_DESK_WORDS = frozenset(_DESK_TEXT.split())
+
+_MONTHS = """
+    jan januar january janvier enero gennaio januari janeiro jänner feb februar february février
+    febrero febbraio februari fevereiro mär märz mar march mars marzo maart março apr april
+    avril abril aprile mai may mayo maggio mei maio jun juni june juin junio giugno junho jul
+    juli july juillet julio luglio julho aug august août agosto augustus sep sept september
+    septembre septiembre settembre setembro okt oct oktober october octobre octubre ottobre
+    outubro nov november novembre noviembre novembro dez dec dezember december décembre
+    diciembre dicembre dezembro
+"""
+_WEEKDAYS = """
+    mo di mi do fr sa so mon tue wed thu fri sat sun montag dienstag mittwoch donnerstag
+    freitag samstag sonntag monday tuesday wednesday thursday friday saturday sunday lundi
+    mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes
+    sábado domingo
+"""
+_CALENDAR_WORDS = frozenset(_MONTHS.split()) | frozenset(_WEEKDAYS.split())
+_CALENDAR = "|".join(sorted(_CALENDAR_WORDS, key=len, reverse=True))
+
+# Labels that introduce a byline, longest first so "Written by" wins over "by". Nouns
+# ("Text", "Author") need their colon: "Text Messaging Tips" is a heading.
+_LABEL_TEXT = """
+    written by|posted by|published by|words by|text by|story by|reported by|article by|
+    authored by|ein gastbeitrag von|ein beitrag von|ein artikel von|ein text von|verfasst von|
+    geschrieben von|veröffentlicht von|eingestellt von|erstellt von|beitrag von|artikel von|
+    text von|von|publié par|écrit par|rédigé par|par|escrito por|publicado por|redactado por|
+    por|scritto da|pubblicato da|di|geschreven door|door|skrevet af|skrevet av|skriven av|av|af|
+    przez|autor|by
+"""
+_COLON_LABEL_TEXT = """
+    author(s)|authors|author|reporter|writer|words|autorinnen|autorin|autoren|text|auteur|
+    texte|texto|autore|testo|tekst
+"""
+_LABELS = tuple(label.strip() for label in _LABEL_TEXT.split("|"))
+_COLON_LABELS = tuple(label.strip() for label in _COLON_LABEL_TEXT.split("|"))
+_LABEL = "|".join(re.escape(label) for label in (*_LABELS, *_COLON_LABELS))
+# One-word labels are also ordinary words ("by", "von", "door"), so an unsupported capitalised
+# word after them ("Von Menschen", "Door Knobs") is not taken for a pseudonym.
+_WEAK_LABELS = frozenset({"by", "von", "par", "por", "di", "door", "av", "af", "przez", "autor"})
 _BYLINE_RE = re.compile(
-    r"(?:(?:written |posted |words |text |story )?by|authors?\s*:|written by\s*:?)\s+(?P<names>.+)",
+    rf"(?:(?P<label>{'|'.join(re.escape(label) for label in _LABELS)})"
+    r"(?:\s*:\s*|\s+|(?<=von)(?-i:(?=[A-ZÄÖÜ])))"
+    rf"|(?P<noun>{'|'.join(re.escape(label) for label in _COLON_LABELS)})\s*:\s*)"
+    r"(?P<names>\S.*)",
     re.IGNORECASE,
 )
-_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*")
+# A quick test that a line holds a label anywhere, so most lines are refused in one search.
+_ANY_LABEL_RE = re.compile(rf"(?:^|[\s|·•∙/~(@-])(?:{_LABEL})(?:[\s:]|(?-i:[A-ZÄÖÜ]))", re.I)
+_SEGMENT_RE = re.compile(r"\s*(?:[|·•∙~]|//|\s/|\s[-–—])\s*")
+# A date or time at the head of a line: "Veröffentlicht am 12. Juni 2017 von X".
+_DATE_TOKEN_RE = re.compile(
+    rf"(?:\d[\d.,:/-]*(?:h|uhr|am|pm)?|(?:{_CALENDAR})\.?,?|um|at|@|uhr|h|am|on|le|el|il|den|de)",
+    re.IGNORECASE,
+)
+_HEAD_LABEL_WORDS = 3
+_BY_AFTER_DATE_RE = re.compile(
+    r"(?:^|\s)(?:[|·•∙/~,–—-]\s*)?(?:von|vom|by|par|por|di|door|av|af|przez)(?:\s*:\s*|\s+)(?=\S)",
+    re.IGNORECASE,
+)
+# Where the names end and the line's metadata starts.
+_TAIL_RE = re.compile(
+    r"\s*(?:[|·•∙~(\[]|//|/|\s[-–—]\s|[–—])"
+    r"|\s*[,\s]\s*(?:(?:am|um|on|at|le|el|il|op|vom|den|dnia|à|às|kl\.?)\s+)?(?=\d)"
+    rf"|\s+(?:am|on|le|el|il|op|vom|den)\s+(?=(?:{_CALENDAR})\b)"
+    rf"|(?<=[^\W\d_])(?=\d{{1,2}}\.\s?(?:\d|(?:{_CALENDAR})\b))"
+    r"|\s+\S+@\S+"
+    r"|\s+[^\W\d_][\w-]*:\s+(?=\S)"
+    r"|\s+(?:fotos?|photos?|bilder?|illustrations?|illustrationen|grafiken?|images?|videos?)\b"
+    r"|\s+(?:(?:ein|eine|einen|keine|no|leave an?|schreibe einen|hinterlasse einen)\s+)?"
+    r"(?:kommentare?n?|comments?|antworten|responses?|réactions?)\b",
+    re.IGNORECASE,
+)
+_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\+|\b(?i:and|und|et|en|og|och|oraz|ve)\b|\s(?:y|e|i)\s)\s*")
+_NAME_TOKEN_RE = re.compile(
+    r"(?:[^\W\d_][.]){1,3}"
+    r"|(?:(?:al|el|ad|ash|as|an|ar|az|at|bin|ibn|d|l|o|mc|mac)['’-])?"
+    r"[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*\.?"
+    r"|(?:[^\W\d_][.])+[^\W\d_]{2,}",
+)
+_HANDLE_RE = re.compile(r"[^\W_][\w.-]{1,29}")
+_TITLE_RE = re.compile(
+    r"^(?:(?:prof|dr|dipl|mag|ing|univ|med|phil|rer|nat|habil)\.(?:-ing\.)?\s*)+", re.IGNORECASE
+)
+# Lowercase words that follow "by" or "von" in prose ("by far", "von heute"), not handles.
+_STOP_TEXT = """
+    default far hand now then all any me him her us them you it itself himself herself mir mich
+    ihm ihr ihnen uns euch dir dich sich heute morgen gestern hier dort oben unten außen innen
+    vorne hinten neuem neuen allen selbst anfang weitem nah nahem exemple ejemplo favor moi
+    nous vous lui eux ella ellos mí ti più meno hem haar ons mij jou middel design email mail
+    phone post far-off night day
+"""
+_STOP_WORDS = frozenset(_STOP_TEXT.split()) | _NOT_NAME_WORDS
 _BIO_RE = re.compile(
     r"\*?\s*(?P<name>[^\W\d_][\w.'’ -]{2,60}?)\s+(?:is|was|has been|serves as)\s+(?P<rest>.+)",
 )
 _BIO_FILLER_RE = re.compile(r"^(?:(?:currently|now|also|a|an|the)\s+)+", re.IGNORECASE)
+_LAST_INITIAL_RE = re.compile(r"(?:^|[\s.])[^\W\d_]\.$")
 _EDGE_JUNK = " \t*†‡,.;:|–—-"
+_MAX_LINE = 200
+_MAX_ROLE_WORDS = 6
+_MAX_TAIL_PROSE = 3
+_SEPARATOR_CHARS = frozenset("|·•∙~/([–—-")
 
 
 def clean_name(text: str) -> str:
-    """A name without footnote marks or trailing punctuation: "Maia Otarashvili*" -> "Maia ..."."""
-    return " ".join(text.strip(_EDGE_JUNK).split())
+    """A name without footnote marks, academic titles or trailing punctuation.
+
+    "Maia Otarashvili*" -> "Maia Otarashvili", "Dr. Alexander Klier" -> "Alexander Klier";
+    a title is kept when nothing but one word would remain ("Dr. Müller").
+    """
+    name = " ".join(text.strip(_EDGE_JUNK).split())
+    if _LAST_INITIAL_RE.search(text.rstrip(_EDGE_JUNK.replace(".", ""))):
+        name += "."  # "R. R." keeps the dot of its last initial
+    bare = _TITLE_RE.sub("", name)
+    return bare if bare != name and len(bare.split()) >= 2 else name
 
 
 def is_name(text: str) -> bool:
-    """True for a line shaped like a person's name: 2-5 capitalised words, nothing else."""
+    """True for a line shaped like a person's name: 2-5 capitalised words, nothing else.
+
+    Particles ("von", "de", "al-") and initials ("J. R. R.") may stand between the words;
+    heading, menu and job-title vocabulary makes the line something other than a name.
+    """
     text = clean_name(text)
     tokens = text.split()
-    if not 2 <= len(tokens) <= 5 or len(text) > 60 or text.isupper():
+    if not 2 <= len(tokens) <= 5 or len(text) > 60:
+        return False
+    if text.isupper() and not all(len(token.rstrip(".")) == 1 for token in tokens):
         return False  # all-caps lines are section labels ("NOW WATCH", "USA TODAY")
     capitalised = 0
     for token in tokens:
-        if token.lower() in _PARTICLES:
+        lower = token.lower()
+        if lower in _PARTICLES:
             continue
-        if not _NAME_TOKEN_RE.fullmatch(token) or not token[0].isupper():
+        if not _NAME_TOKEN_RE.fullmatch(token) or not _capital_after_particle(token):
             return False
-        if token.lower().strip(".") in _NOT_NAME_WORDS:
+        word = lower.strip(".")
+        if word in _NOT_NAME_WORDS or word in _DESK_WORDS or word.endswith(_NOT_NAME_ENDINGS):
             return False
-        capitalised += 1
+        capitalised += 2 if "." in token[1:-1] and not token.endswith(".") else 1
     return capitalised >= 2
 
 
 def parse_byline(line: str) -> tuple[list[str], dict[str, str]] | None:
-    """Names (and roles) from a byline line such as "by Jane Doe and John Roe*", else None."""
-    match = _BYLINE_RE.fullmatch(line.strip())
-    if not match:
+    """Names and roles from a labelled byline, else None.
+
+    Reads "By Jane Doe and John Roe*", "Von Max Muster, dpa" (the desk is dropped),
+    "Par Jean Dupont | 3 mars 2019", "Veröffentlicht am 12. Juni 2017 von gizzmo" and a
+    byline between separators ("Home | By Jane Doe | 3 min read"). A line naming only
+    desks or wires gives None.
+    """
+    line = line.strip()
+    if len(line) > _MAX_LINE or not _ANY_LABEL_RE.search(line):
         return None
+    match = _BYLINE_RE.match(line)
+    if match:
+        found = _read_names(match.group("names"), _is_strong(match))
+        if found:
+            return found
+    found = _after_date_head(line)
+    if found:
+        return found
+    for separator in _SEGMENT_RE.finditer(line):
+        match = _BYLINE_RE.match(line, separator.end())
+        if match:
+            found = _read_names(match.group("names"), _is_strong(match))
+            if found:
+                return found
+    return None
+
+
+def byline_names(line: str) -> list[str]:
+    """The people a byline-ish line names, ignoring its date and other metadata.
+
+    Beside labelled bylines this reads unlabelled ones whose name is set off by a date or
+    a reading time: "Jane Doe · 3 min read", "Christian Kahle, 03.11.2023 15:32 Uhr",
+    "September 17, 2019 Jane Doe". Without such a tail a bare name is left to `is_name`.
+    """
+    found = parse_byline(line)
+    if found:
+        return found[0]
+    line = line.strip()
+    if len(line) > _MAX_LINE or not any(c.isdigit() for c in line):
+        return []
+    rest = _skip_date_head(line)
+    text = rest if rest is not None else line
+    tail = _TAIL_RE.search(text)
+    if tail and tail.start() == 0:
+        return []
+    if rest is None and not (tail and any(c.isdigit() for c in text[tail.start() :])):
+        return []
+    head = text[: tail.start()] if tail else text
+    head = head.title() if head.isupper() else head
+    names = [clean_name(part) for part in _NAME_SPLIT_RE.split(head)]
+    names = [name for name in names if name and not _is_desk(name)]
+    return names if names and all(is_name(name) for name in names) else []
+
+
+def _read_names(text: str, strong: bool) -> tuple[list[str], dict[str, str]] | None:
+    """Names and roles from the text after a byline label, up to the line's metadata.
+
+    A single-word pseudonym ("von Krimiblogger", "by oradmin") counts when it is the only
+    author and the label is unambiguous or metadata follows it; a capitalised word alone
+    after "by" or "von" is too often a heading ("Von Menschen").
+    """
+    tail = _TAIL_RE.search(text)
+    if tail and not _is_metadata(text[tail.start() :]):
+        return None  # "By early 2005 the net could have ...": a sentence, not a byline
+    head = text[: tail.start()] if tail else text
+    supported = strong or tail is not None
+    head = head.title() if head.isupper() else head  # "BY JANE ROE"
+    parts = [clean_name(part) for part in _NAME_SPLIT_RE.split(head)]
+    parts = [part for part in parts if part]
     names: list[str] = []
     roles: dict[str, str] = {}
-    for part in _NAME_SPLIT_RE.split(match.group("names")):
-        part = clean_name(part)
-        part = part.title() if part.isupper() else part  # "BY JANE ROE"
-        if is_name(part):
+    desks = 0
+    for part in parts:
+        if _is_desk(part):
+            desks += 1
+        elif is_name(part) or (len(parts) == 1 and _is_pseudonym(part, supported)):
             names.append(part)
-        elif names and part and len(part.split()) <= 6:
+        elif names and len(part.split()) <= _MAX_ROLE_WORDS and not _is_desk_phrase(part):
             roles.setdefault(names[-1], part)  # "By Jane Doe, Senior Fellow"
-        elif part:
+        elif not (names and _is_desk_phrase(part)):
             return None
-    return (names, roles) if names else None
+    if not names:
+        return None
+    return names, roles
+
+
+def _is_strong(match: re.Match[str]) -> bool:
+    """True when a byline's label cannot open a heading.
+
+    A phrase ("Written by") or a noun with its colon ("Autor:") is unambiguous, and so is a
+    one-word label in lower case ("von Krimiblogger"); "Von Menschen" may be a headline.
+    """
+    label = match.group("label")
+    return label is None or label.lower() not in _WEAK_LABELS or label.islower()
+
+
+def _is_metadata(tail: str) -> bool:
+    """True for what follows the names on a byline: a separator, a date, a short label.
+
+    Prose goes on in lower-case words; a byline's tail holds few besides dates and labels.
+    """
+    tail = tail.strip()
+    if tail[:1] in _SEPARATOR_CHARS:
+        return True
+    words = [word.strip(",.;:()") for word in tail.split()]
+    prose = sum(
+        1
+        for word in words
+        if word.isalpha()
+        and word.islower()
+        and word not in _CALENDAR_WORDS
+        and not _DATE_TOKEN_RE.fullmatch(word)
+    )
+    return prose <= _MAX_TAIL_PROSE
+
+
+def _after_date_head(line: str) -> tuple[list[str], dict[str, str]] | None:
+    """A byline after a date: "Publiziert am 13. Januar 2014 von uriebe", "4.02.2022 par X"."""
+    for by in _BY_AFTER_DATE_RE.finditer(line):
+        if by.start() == 0:
+            continue
+        if _is_date_head(line[: by.start()]):
+            return _read_names(line[by.end() :], True)
+    return None
+
+
+def _is_date_head(text: str) -> bool:
+    """True for a date with at most a short label: "Veröffentlicht am 3. Mai 2019, 18:18"."""
+    words = text.strip(" ,|·•∙/~–—-").split()
+    if not words or len(words) > 12 or not any(c.isdigit() for c in text):
+        return False
+    labels = sum(1 for word in words if not _DATE_TOKEN_RE.fullmatch(word.strip(",")))
+    return labels <= _HEAD_LABEL_WORDS
+
+
+def _skip_date_head(line: str) -> str | None:
+    """The rest of a line that starts with a date ("26. September 2019 Jane Doe"), else None."""
+    words = line.split()
+    i = 0
+    while i < len(words) and _DATE_TOKEN_RE.fullmatch(words[i].strip(",")):
+        i += 1
+    head = " ".join(words[:i])
+    if not i or i == len(words) or not any(c.isdigit() for c in head):
+        return None
+    return " ".join(words[i:])
+
+
+def _is_pseudonym(part: str, supported: bool) -> bool:
+    """A one-word handle ("gizzmo", "r23", "KleineGrüneMonster") or "Der Michel"."""
+    tokens = part.split()
+    if len(tokens) == 2 and tokens[0].lower() in _PARTICLES:
+        tokens = tokens[1:]
+    if len(tokens) != 1 or not _HANDLE_RE.fullmatch(tokens[0]):
+        return False
+    word = tokens[0].lower()
+    if word in _STOP_WORDS or word in _CALENDAR_WORDS or word.isdigit():
+        return False
+    capitalised = tokens[0][0].isupper() and not tokens[0].isupper()
+    return supported or not capitalised
+
+
+def _is_desk(part: str) -> bool:
+    """True for a desk, wire or generic account: "dpa", "Staff Writer", "Redaktion X"."""
+    return any(_desk_word(token) for token in part.replace("/", " ").split())
+
+
+def _is_desk_phrase(part: str) -> bool:
+    """True when any word of a trailing part is a desk word ("CNN Wire", "AP Photo")."""
+    return _is_desk(part)
+
+
+def _desk_word(token: str) -> bool:
+    """True for one word naming a desk; "red." keeps its dot, other words lose punctuation."""
+    lower = token.lower()
+    return lower in _DESK_WORDS or lower.strip(".,:;()") in _DESK_WORDS
+
+
+def _capital_after_particle(token: str) -> bool:
+    """True when a name word starts upper-case, after an attached particle ("al-Assad")."""
+    for mark in ("-", "'", "’"):
+        head, sep, rest = token.partition(mark)
+        if sep and head.lower() in {"al", "el", "ad", "bin", "ibn", "d", "l"} and rest:
+            return rest[0].isupper()
+    return token[0].isupper()
 
 
 def parse_bio(line: str, known: list[str]) -> tuple[str, str] | None:
