@@ -12,7 +12,7 @@ import re
 from .keys import normalize_name
 
 _PARTICLE_WORDS = """
-    de da das do dos du des del della delle dei der den dem di van von vom zu zur ter ten op
+    de da das do dos du des del della delle dei der den dem di van von vom zu ter ten op
     le la les lo y al el bin ibn ben bint abu st. mac
 """
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
@@ -45,12 +45,16 @@ _NOT_NAME_TEXT = """
     inicio buscar búsqueda contacto noticias portada cultura datos sección
     notizie cerca contatti chi siamo
     zoeken nieuws
+    tweets twitter facebook instagram linkedin youtube pinterest tiktok podcast newsletter
+    derniers dernières employer branding marketing
+    große großen kleine erste letzte beste wichtige
 """
 _NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
 # Endings of German and Romance abstract nouns and adjectives, never of a person's name.
 _NOT_NAME_ENDING_TEXT = """
     heit keit schaft ungen ismus ität tionen ation ción zione ische ischen liche lichen bare
-    baren logie
+    baren logie ierung ellung ildung ührung ahrung ichtung ordnung magazin zeitung verlag portal
+    inhalt
 """
 _NOT_NAME_ENDINGS = tuple(_NOT_NAME_ENDING_TEXT.split())
 # Desks, wires, agencies and generic accounts: a byline naming only these names nobody.
@@ -80,7 +84,8 @@ _WEEKDAYS = """
     sábado domingo
 """
 _CALENDAR_WORDS = frozenset(_MONTHS.split()) | frozenset(_WEEKDAYS.split())
-_CALENDAR = "|".join(sorted(_CALENDAR_WORDS, key=len, reverse=True))
+_CLOCK_TEXT = "um at @ uhr h am on le el il den de | · • ∙ / ~ – — -"
+_DATE_WORDS = _CALENDAR_WORDS | frozenset(_CLOCK_TEXT.split())
 
 # Labels that introduce a byline, longest first so "Written by" wins over "by". Nouns
 # ("Text", "Author") need their colon: "Text Messaging Tips" is a heading.
@@ -109,14 +114,11 @@ _BYLINE_RE = re.compile(
     r"(?P<names>\S.*)",
     re.IGNORECASE,
 )
-# A quick test that a line holds a label anywhere, so most lines are refused in one search.
-_ANY_LABEL_RE = re.compile(rf"(?:^|[\s|·•∙/~(@-])(?:{_LABEL})(?:[\s:]|(?-i:[A-ZÄÖÜ]))", re.I)
-_SEGMENT_RE = re.compile(r"\s*(?:[|·•∙~]|//|\s/|\s[-–—])\s*")
-# A date or time at the head of a line: "Veröffentlicht am 12. Juni 2017 von X".
-_DATE_TOKEN_RE = re.compile(
-    rf"(?:\d[\d.,:/-]*(?:h|uhr|am|pm)?|(?:{_CALENDAR})\.?,?|um|at|@|uhr|h|am|on|le|el|il|den|de)",
-    re.IGNORECASE,
-)
+# Every word of every label, so a line without one is refused at once.
+_LABEL_WORDS = frozenset(" ".join(_LABELS + _COLON_LABELS).replace("(s)", "").split())
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_SEGMENT_RE = re.compile(r"(?:[|·•∙~]|//|(?<=\s)[/–—-](?=\s))\s*")
+_NUMBER_RE = re.compile(r"\d[\d.,:/-]*(?:h|uhr|am|pm)?", re.IGNORECASE)
 _HEAD_LABEL_WORDS = 3
 _BY_AFTER_DATE_RE = re.compile(
     r"(?:^|\s)(?:[|·•∙/~,–—-]\s*)?(?:von|vom|by|par|por|di|door|av|af|przez)(?:\s*:\s*|\s+)(?=\S)",
@@ -124,17 +126,18 @@ _BY_AFTER_DATE_RE = re.compile(
 )
 # Where the names end and the line's metadata starts.
 _TAIL_RE = re.compile(
-    r"\s*(?:[|·•∙~(\[]|//|/|\s[-–—]\s|[–—])"
+    r"(?=[\s|·•∙~(\[/–—\d])(?:\s*(?:[|·•∙~(\[]|//|/|\s[-–—]\s|[–—])"
     r"|\s*[,\s]\s*(?:(?:am|um|on|at|le|el|il|op|vom|den|dnia|à|às|kl\.?)\s+)?(?=\d)"
-    rf"|\s+(?:am|on|le|el|il|op|vom|den)\s+(?=(?:{_CALENDAR})\b)"
-    rf"|(?<=[^\W\d_])(?=\d{{1,2}}\.\s?(?:\d|(?:{_CALENDAR})\b))"
+    r"|(?<=[^\W\d_])(?=\d{1,2}\.\s?(?:\d|[^\W\d_]{3}))"
     r"|\s+\S+@\S+"
     r"|\s+[^\W\d_][\w-]*:\s+(?=\S)"
     r"|\s+(?:fotos?|photos?|bilder?|illustrations?|illustrationen|grafiken?|images?|videos?)\b"
     r"|\s+(?:(?:ein|eine|einen|keine|no|leave an?|schreibe einen|hinterlasse einen)\s+)?"
-    r"(?:kommentare?n?|comments?|antworten|responses?|réactions?)\b",
+    r"(?:kommentare?n?|comments?|antworten|responses?|réactions?)\b)",
     re.IGNORECASE,
 )
+# "on March 3", "am Dienstag": a preposition before a month or weekday starts the tail too.
+_CALENDAR_TAIL_RE = re.compile(r"\s+(?:am|on|le|el|il|op|vom|den)\s+([^\W\d_]+)", re.IGNORECASE)
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\+|\b(?i:and|und|et|en|og|och|oraz|ve)\b|\s(?:y|e|i)\s)\s*")
 _NAME_TOKEN_RE = re.compile(
     r"(?:[^\W\d_][.]){1,3}"
@@ -164,6 +167,7 @@ _EDGE_JUNK = " \t*†‡,.;:|–—-"
 _MAX_LINE = 200
 _MAX_ROLE_WORDS = 6
 _MAX_TAIL_PROSE = 3
+_MAX_BYLINE_WORDS = 15
 _SEPARATOR_CHARS = frozenset("|·•∙~/([–—-")
 
 
@@ -192,6 +196,8 @@ def is_name(text: str) -> bool:
         return False
     if text.isupper() and not all(len(token.rstrip(".")) == 1 for token in tokens):
         return False  # all-caps lines are section labels ("NOW WATCH", "USA TODAY")
+    if _abbreviations(tokens) > 1:
+        return False  # "FB TW Pinterest", "D F": a row of buttons, not initials
     capitalised = 0
     for token in tokens:
         lower = token.lower()
@@ -206,6 +212,11 @@ def is_name(text: str) -> bool:
     return capitalised >= 2
 
 
+def _abbreviations(tokens: list[str]) -> int:
+    """Tokens that are bare letters or short all-caps words ("D", "FB"), not dotted initials."""
+    return sum(1 for token in tokens if len(token) <= 3 and token.isalpha() and token.isupper())
+
+
 def parse_byline(line: str) -> tuple[list[str], dict[str, str]] | None:
     """Names and roles from a labelled byline, else None.
 
@@ -215,7 +226,10 @@ def parse_byline(line: str) -> tuple[list[str], dict[str, str]] | None:
     desks or wires gives None.
     """
     line = line.strip()
-    if len(line) > _MAX_LINE or not _ANY_LABEL_RE.search(line):
+    if len(line) > _MAX_LINE or _is_sentence(line):
+        return None
+    lower = line.lower()
+    if "von" not in lower and _LABEL_WORDS.isdisjoint(_WORD_RE.findall(lower)):
         return None
     match = _BYLINE_RE.match(line)
     if match:
@@ -248,17 +262,34 @@ def byline_names(line: str) -> list[str]:
     if len(line) > _MAX_LINE or not any(c.isdigit() for c in line):
         return []
     rest = _skip_date_head(line)
+    if rest is None and not _starts_with_name(line):
+        return []
     text = rest if rest is not None else line
-    tail = _TAIL_RE.search(text)
-    if tail and tail.start() == 0:
+    tail = _tail_start(text)
+    if tail == 0:
         return []
-    if rest is None and not (tail and any(c.isdigit() for c in text[tail.start() :])):
+    if rest is None and not (tail and any(c.isdigit() for c in text[tail:])):
         return []
-    head = text[: tail.start()] if tail else text
+    head = text[:tail]
     head = head.title() if head.isupper() else head
     names = [clean_name(part) for part in _NAME_SPLIT_RE.split(head)]
     names = [name for name in names if name and not _is_desk(name)]
     return names if names and all(is_name(name) for name in names) else []
+
+
+def _is_sentence(line: str) -> bool:
+    """True for a long line ending like a sentence: prose, never a byline."""
+    return line.endswith((".", "!", "?")) and line.count(" ") >= _MAX_BYLINE_WORDS
+
+
+def _starts_with_name(line: str) -> bool:
+    """True when the words before the line's first digit or separator could be a name."""
+    for word in line.split()[:_MAX_BYLINE_WORDS]:
+        if word[0].isdigit() or word[0] in _SEPARATOR_CHARS:
+            return True
+        if not word[0].isupper() and word.lower() not in _PARTICLES:
+            return False
+    return True
 
 
 def _read_names(text: str, strong: bool) -> tuple[list[str], dict[str, str]] | None:
@@ -268,11 +299,11 @@ def _read_names(text: str, strong: bool) -> tuple[list[str], dict[str, str]] | N
     author and the label is unambiguous or metadata follows it; a capitalised word alone
     after "by" or "von" is too often a heading ("Von Menschen").
     """
-    tail = _TAIL_RE.search(text)
-    if tail and not _is_metadata(text[tail.start() :]):
+    tail = _tail_start(text)
+    if tail < len(text) and not _is_metadata(text[tail:]):
         return None  # "By early 2005 the net could have ...": a sentence, not a byline
-    head = text[: tail.start()] if tail else text
-    supported = strong or tail is not None
+    head = text[:tail]
+    supported = strong or tail < len(text)
     head = head.title() if head.isupper() else head  # "BY JANE ROE"
     parts = [clean_name(part) for part in _NAME_SPLIT_RE.split(head)]
     parts = [part for part in parts if part]
@@ -312,14 +343,7 @@ def _is_metadata(tail: str) -> bool:
     if tail[:1] in _SEPARATOR_CHARS:
         return True
     words = [word.strip(",.;:()") for word in tail.split()]
-    prose = sum(
-        1
-        for word in words
-        if word.isalpha()
-        and word.islower()
-        and word not in _CALENDAR_WORDS
-        and not _DATE_TOKEN_RE.fullmatch(word)
-    )
+    prose = sum(1 for word in words if word.isalpha() and word.islower() and not _is_date_token(word))
     return prose <= _MAX_TAIL_PROSE
 
 
@@ -333,12 +357,30 @@ def _after_date_head(line: str) -> tuple[list[str], dict[str, str]] | None:
     return None
 
 
+def _tail_start(text: str) -> int:
+    """Where a byline's metadata starts after the names (a date, a separator, a label)."""
+    tail = _TAIL_RE.search(text)
+    end = tail.start() if tail else len(text)
+    for match in _CALENDAR_TAIL_RE.finditer(text, 0, end):
+        if match.group(1).lower() in _CALENDAR_WORDS:
+            return match.start()
+    return end
+
+
+def _is_date_token(word: str) -> bool:
+    """True for a word of a date or time: "12.", "Juni", "2017,", "18:18", "Uhr", "am", "|"."""
+    word = word.lower().strip(",")
+    if word[:1].isdigit():
+        return bool(_NUMBER_RE.fullmatch(word))
+    return word.rstrip(".") in _DATE_WORDS or word in _DATE_WORDS
+
+
 def _is_date_head(text: str) -> bool:
     """True for a date with at most a short label: "Veröffentlicht am 3. Mai 2019, 18:18"."""
     words = text.strip(" ,|·•∙/~–—-").split()
     if not words or len(words) > 12 or not any(c.isdigit() for c in text):
         return False
-    labels = sum(1 for word in words if not _DATE_TOKEN_RE.fullmatch(word.strip(",")))
+    labels = sum(1 for word in words if not _is_date_token(word))
     return labels <= _HEAD_LABEL_WORDS
 
 
@@ -346,7 +388,7 @@ def _skip_date_head(line: str) -> str | None:
     """The rest of a line that starts with a date ("26. September 2019 Jane Doe"), else None."""
     words = line.split()
     i = 0
-    while i < len(words) and _DATE_TOKEN_RE.fullmatch(words[i].strip(",")):
+    while i < len(words) and _is_date_token(words[i]):
         i += 1
     head = " ".join(words[:i])
     if not i or i == len(words) or not any(c.isdigit() for c in head):
@@ -386,6 +428,8 @@ def _desk_word(token: str) -> bool:
 
 def _capital_after_particle(token: str) -> bool:
     """True when a name word starts upper-case, after an attached particle ("al-Assad")."""
+    if token[0].isupper():
+        return True
     for mark in ("-", "'", "’"):
         head, sep, rest = token.partition(mark)
         if sep and head.lower() in {"al", "el", "ad", "bin", "ibn", "d", "l"} and rest:
