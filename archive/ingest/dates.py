@@ -1,51 +1,154 @@
-"""Publication dates with their precision: "February 2017" is a month, never 1 February."""
+"""Publication dates with their precision: "February 2017" is a month, never 1 February.
+
+Dates are read in the written forms of many languages ("3. März 2019", "1er mars 2019",
+"3 de marzo de 2019", "2019. március 3.", "3 марта 2019", "16.01.2020, 14:32 Uhr"). Month
+and weekday names come from the CLDR data Babel ships, so no language's spelling is typed
+here; all forms are one regex, compiled at import, so checking a line stays cheap.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
+
+from babel.dates import get_day_names, get_month_names
 
 DAY, MONTH, YEAR, UNKNOWN = "day", "month", "year", "unknown"
 
-_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_MONTH = (
-    r"(?P<month>jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?"
-    r"|aug(?:ust|\.)?|sep(?:t(?:ember)?)?\.?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)"
+# Languages whose month names are read, earliest first where two spell a month alike
+# (Czech and Polish "listopad" is November, Croatian October).
+_LOCALES = (
+    "en", "de", "de_AT", "fr", "es", "it", "pt", "nl", "pl", "cs", "sk", "sv", "da", "nb",
+    "fi", "hu", "ru", "uk", "tr", "ro", "sl", "hr", "ca",
+)  # fmt: skip
+# Abbreviations are left out where they collide with other languages' months or with
+# common words ("led", "pro", "lip"); those languages write the full name in running text.
+_NO_ABBREVIATIONS = {"cs", "sk", "hr"}
+
+
+def _names() -> tuple[dict[str, int], set[str]]:
+    """Casefolded month names (wide and abbreviated, format and stand-alone) and weekdays."""
+    months: dict[str, int] = {}
+    weekdays: set[str] = set()
+    widths = ("wide", "abbreviated")
+    for locale in _LOCALES:
+        for width in widths:
+            if width == "abbreviated" and locale in _NO_ABBREVIATIONS:
+                continue
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale).items():
+                    key = name.casefold().rstrip(".")
+                    if len(key) >= 3 and not any(c.isdigit() for c in key):
+                        # "KASIM" matches "kasım" case-insensitively but folds to "kasim".
+                        for spelling in (key, key.upper().casefold()):
+                            months.setdefault(spelling, number)
+                for name in get_day_names(width, context, locale).values():
+                    key = name.casefold().rstrip(".")
+                    if len(key) >= 2:
+                        weekdays.add(key)
+    return months, weekdays
+
+
+_MONTHS, _WEEKDAYS = _names()
+# Any word stands in the regex where a month name may; the word is then looked up, which
+# keeps the regex small and fast where an alternation of every name in every language is not.
+_WORD = r"[^\W\d_]{3,}+(?:-[^\W\d_]++)?"
+_NAME = rf"(?<![^\W\d_]){_WORD}\.?(?![^\W\d_])"
+_YEAR4 = r"(?:19|20)\d\d"
+# A year may run straight into a second date ("10. Februar 20199. Februar 2019"), as blog
+# themes print the published and updated dates without a space between them.
+_YEAR_END = r"(?:(?!\d)|(?=[0-3]?\d\.\s))"
+_ORDINAL = r"(?:st|nd|rd|th|er|ᵉʳ|º|°)?"
+_TIME = (
+    r"(?:(?:\s*[,|–—-]\s*|\s*@\s*|\s+|T)"
+    r"(?:(?:um|at|à|a\s+las|alle|às|om|kl\.?|klo\.?|saat|в|o)\s+)?"
+    r"\d{1,2}(?:[:hH]\d\d|\.\d\d(?=\s*(?:uhr|h)\b))(?::\d\d(?:[.,]\d+)?)?"
+    r"(?:\s*(?:uhr|h\b|z\b|[ap]\.?m\.?|[+-]\d\d:?\d\d|(?:utc|gmt|cest|cet|mesz|mez|est|edt|"
+    r"pst|pdt|bst)(?:[+-]\d{1,2})?\b))*)?"
 )
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-_TIME = r"(?:[T\s]+\d\d?:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d|[ap]\.?m\.?|[A-Z]{2,4})?)?"
-_DATE_FORMS = (
-    rf"{_YEAR}-(?P<m>[01]\d)-{_DAY}{_TIME}",
-    rf"{_YEAR}/(?P<m>[01]?\d)/{_DAY}",
-    rf"{_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}{_TIME}",
-    rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}",
-    rf"{_MONTH},?\s+{_YEAR}",
-    rf"{_YEAR}-(?P<m>[01]\d)",
+# "2019 r.", "2019 г.": the year abbreviation some languages write after the year.
+_YEAR_WORD = r"(?:\s?(?:r|г|р)\.)?"
+
+# Each form names its groups <field>_<form> and is itself the group <form>, so a match's
+# last group says which form it was and where its year, month and day are.
+_DIGIT_FORMS = dict(
+    # 2020-01-16, 2020-01-16T10:00:00+01:00
+    iso=rf"(?<!\d)(?P<y_iso>{_YEAR4})-(?P<m_iso>[01]?\d)-(?P<d_iso>[0-3]?\d)(?!\d){_TIME}",
+    # 2020/01/16, 2020.01.16, 2020. 01. 16.
+    ymd=rf"(?<!\d)(?P<y_ymd>{_YEAR4})\.?\s?(?P<s_ymd>[/.])\s?(?P<m_ymd>[01]?\d)\s?(?P=s_ymd)\s?"
+    rf"(?P<d_ymd>[0-3]?\d)(?!\d)\.?{_TIME}",
+    # 2020年1月16日, 2020년 1월 16일
+    cjk=r"(?<!\d)(?P<y_cjk>(?:19|20)\d\d)\s*[年년]\s*(?P<m_cjk>[01]?\d)\s*[月월]"
+    r"(?:\s*(?P<d_cjk>[0-3]?\d)\s*[日일])?",
+    # 16.01.2020, 16. 01. 2020, 16/01/2020, 01/16/2020, 16-01-2020, 16.01.20
+    num=rf"(?<![\d.])(?P<a_num>[0-3]?\d)\s?(?P<s_num>[./-])\s?(?P<b_num>[01]?\d)\s?(?P=s_num)\s?"
+    rf"(?P<y_num>{_YEAR4}{_YEAR_END}|\d\d(?![\d:])){_TIME}",
+    # 2019-03
+    ym=rf"(?<!\d)(?P<y_ym>{_YEAR4})-(?P<m_ym>[01]\d)(?![\d-])",
+    # 2019. március 3.
+    ymn=rf"(?<!\d)(?P<y_ymn>{_YEAR4})\.?\s+(?P<m_ymn>{_NAME})\s*(?P<d_ymn>[0-3]?\d)(?!\d)\.?{_TIME}",
+    # 3. März 2019, 1er mars 2019, 3 de marzo de 2019, 3 марта 2019, 03.Mär.19, 29 / Dez / 2022
+    dmy=rf"(?<!\d)(?P<d_dmy>[0-3]?\d){_ORDINAL}\.?\s*[/.-]?\s*(?:(?:de|of)\s+)?(?P<m_dmy>{_NAME})"
+    rf"\s*[,/.-]?\s*(?:del?\s+)?(?P<y_dmy>{_YEAR4}{_YEAR_END}|\d\d(?![\d:])){_YEAR_WORD}{_TIME}",
 )
-_DATE_RES = tuple(re.compile(form, re.IGNORECASE) for form in _DATE_FORMS)
-_YEAR_ONLY_RE = re.compile(rf"{_YEAR}")
-# What may stand before a date on a dateline: "Commentary, ", "Published on ", "Updated: ".
+_WORD_FORMS = dict(
+    # March 3, 2019, Dezember 26, 2019, December 14th 2019
+    mdy=rf"(?P<m_mdy>{_NAME})\s*[-/]?\s*(?P<d_mdy>[0-3]?\d){_ORDINAL}(?:\s*,\s*|\s+|\s*[-/]\s*)"
+    rf"(?P<y_mdy>{_YEAR4}){_YEAR_END}{_TIME}",
+    # März 2019, marzo de 2019, Dec. 2019
+    my=rf"(?P<m_my>{_NAME})\s*[,/]?\s*(?:del?\s+)?(?P<y_my>{_YEAR4})(?!\d){_YEAR_WORD}",
+)
+
+
+def _compile(forms: dict[str, str]) -> re.Pattern[str]:
+    """One regex trying the forms in order, each form its own named group."""
+    return re.compile("|".join(f"(?P<{name}>{form})" for name, form in forms.items()), re.I)
+
+
+_DIGIT_DATE_RE = _compile(_DIGIT_FORMS)
+_WORD_DATE_RE = _compile(_WORD_FORMS)
+_GROUPS = set(_DIGIT_DATE_RE.groupindex) | set(_WORD_DATE_RE.groupindex)
+_NUMBER_RE = re.compile(r"\d+")
+# The word before a number, where a month name stands in "March 3, 2019" or "marzo de 2019".
+_WORD_BEFORE_RE = re.compile(rf"(?<![^\W\d_])({_WORD})\.?\s*+[-,/]?\s*+(?:del?\s+)?$", re.IGNORECASE)
+_YEAR_ONLY_RE = re.compile(_YEAR4)
+_DIGIT_RE = re.compile(r"\d")
+
+# Words that introduce a date on a dateline ("Veröffentlicht am", "publié le", "Stand:").
+_KEYWORDS = (
+    r"(?:(?:first|last|zuletzt|letzte[sr]?|dernière|última|ultima)\s+)?"
+    r"(?:published|posted|updated|update|dated?|created|written|released?|modified|"
+    r"veröffentlicht|aktualisiert|erstellt|geschrieben|publiziert|eingetragen|erschienen|"
+    r"erstveröffentlichung|erscheinungsdatum|verfasst|geändert|änderung|stand|datum|"
+    r"publié|mis\s+à\s+jour|modifié|mise\s+à\s+jour|publicado|publicada|actualizado|"
+    r"actualizada|pubblicato|aggiornato|opublikowano|zaktualizowano|data|gepubliceerd|"
+    r"bijgewerkt|geplaatst|publicerad|uppdaterad|publiceret|opdateret|publisert|oppdatert|"
+    r"julkaistu|päivitetty|publikováno|aktualizováno|közzétéve|frissítve|опубликовано|"
+    r"обновлено|дата|yayınlanma|güncelleme|publicat|actualizat)"
+)
+# Short words that stand right before a date: "on", "am", "vom", "le", "el", "il", "em".
+_INTRO = r"(?:on|am|vom|le|el|il|em|op|den|dne|dnia|the|from|at|à|a|de|del|do|på|den)"
+_SEP = r"(?:[,:;|–—/·⋅•»>-]+|//)"
 _PREFIX_RE = re.compile(
-    r"^(?:[\w’' ]{1,30}?\s*[,:|–—-]\s*|(?:published|posted|updated|dated?|first published)"
-    r"(?:\s+on)?\s*:?\s*|on\s+)?$",
+    r"^[\s|/·⋅•(\[–—-]*"
+    rf"(?:[\w’'.@ ]{{1,30}}?\s*{_SEP}\s*|(?:[\w’'.@-]+\s+){{1,3}}(?=(?:{_KEYWORDS}|{_INTRO})\b))?"
+    rf"(?P<keyword>{_KEYWORDS}\b\s*:?\s*)?"
+    rf"(?P<intro>{_INTRO}\b\s*:?\s*)?"
+    r"(?:(?:den|le|el|il|the)\s+)?$",
     re.IGNORECASE,
 )
+# What may stand between a dateline's date and a second one it carries ("31. Oktober 2023
+# 31. Oktober 2023", "Veröffentlicht am 06.10.2023 (Letztes Update: 06.10.2023)").
+_BETWEEN_RE = re.compile(
+    rf"^[\s,;|/·⋅•(\[–—-]*(?:{_KEYWORDS}\b\s*:?\s*)?(?:{_INTRO}\b\s*:?\s*)?$", re.IGNORECASE
+)
+_CLOSE_RE = re.compile(r"\s*[)\]]")
+_INTRODUCED_RE = re.compile(rf"(?<![^\W\d_])(?:{_KEYWORDS}|{_INTRO})(?![^\W\d_])", re.IGNORECASE)
+_WEEKDAY_END_RE = re.compile(r"([^\W\d_]{2,}(?:-[^\W\d_]+)?)\.?\s*,?\s*(?:(?:den|le|el|il|the)\s+)?$")
+_PREFIX_PUNCTUATION = " ,:;|–—-/·⋅•([\t"
+_SUFFIX_PUNCTUATION = " ,:;|–—-/·⋅•)]\t"
 
 
 class FoundDate(NamedTuple):
@@ -58,12 +161,14 @@ class FoundDate(NamedTuple):
 
 
 def parse_date(text: str) -> FoundDate | None:
-    """Parse a string that is only a date (ISO, "22 February 2017", "May 3, 2017", "2017")."""
+    """Parse a string that is only a date ("2017-05-22", "22 février 2017", "May 2017", "2017")."""
     text = text.strip()
-    for pattern in _DATE_RES:
-        match = pattern.fullmatch(text)
-        if match:
-            return _to_found(match)
+    if not _DIGIT_RE.search(text):
+        return None
+    pattern = _DIGIT_DATE_RE if text[0].isdigit() else _WORD_DATE_RE
+    match = pattern.fullmatch(text)
+    if match and _names_a_month(match):
+        return _to_found(match, two_digit_year=False)
     if _YEAR_ONLY_RE.fullmatch(text):
         return _build(int(text), None, None)
     return None
@@ -73,40 +178,131 @@ def find_dateline(line: str) -> FoundDate | None:
     """A date on a short dateline, e.g. "Commentary, 22 February 2017" or "2017-05-22 By X".
 
     Dates inside sentences are not datelines: the text before the date must be a short
-    label, which keeps photo captions ("BONN – DECEMBER 13: ...") and prose out.
+    label, which keeps photo captions ("BONN – DECEMBER 13: ...") and prose out. Relative
+    dates ("vor 3 Tagen", "yesterday") are never read as a date.
     """
     line = line.strip()
-    if len(line) > 120:
+    if len(line) > 120 or not _DIGIT_RE.search(line):
         return None
     found = parse_date(line)
     if found:
         return found
-    for pattern in _DATE_RES:
-        match = pattern.search(line)
-        if match and _PREFIX_RE.match(line[: match.start()]):
-            found = _to_found(match)
-            if found:
-                return found._replace(
-                    prefix=line[: match.start()].strip(" ,:|–—-"),
-                    suffix=line[match.end() :].strip(" ,:|–—-"),
-                )
+    for match in _date_matches(line):
+        before = line[: match.start()]
+        if not _is_label(before):
+            continue
+        found = _to_found(match, two_digit_year=bool(_INTRODUCED_RE.search(before)))
+        if found:
+            end = _skip_second_dates(line, match.end())
+            return found._replace(
+                prefix=before.strip(_PREFIX_PUNCTUATION),
+                suffix=line[end:].strip(_SUFFIX_PUNCTUATION),
+            )
     return None
 
 
-def _to_found(match: re.Match[str]) -> FoundDate | None:
-    """A regex match of one of the date forms to a FoundDate, if the date exists."""
-    parts = match.groupdict()
-    month = _month_number(parts)
-    day = int(parts["day"]) if parts.get("day") else None
-    return _build(int(parts["year"]), month, day)
+def dates_in_line(line: str) -> list[FoundDate]:
+    """Every date a line spells out, wherever it stands, with the text around each."""
+    if not _DIGIT_RE.search(line):
+        return []
+    found = []
+    for match in _date_matches(line):
+        date = _to_found(match, two_digit_year=False)
+        if date:
+            before, after = line[: match.start()], line[match.end() :]
+            found.append(date._replace(prefix=before.strip(), suffix=after.strip()))
+    return found
 
 
-def _month_number(parts: dict[str, str | None]) -> int | None:
-    """Month from a numeric group or a (possibly abbreviated) English month name."""
-    if parts.get("m"):
-        return int(parts["m"])
-    name = parts.get("month")
-    return _MONTHS[name[:3].lower()] if name else None
+def _date_matches(line: str) -> Iterator[re.Match[str]]:
+    """Matches of the date forms, left to right, each tried only where a number starts.
+
+    Every date holds a number, so a line is scanned for numbers and a form is tried at
+    the number or at the month word just before it; a word that is no month ("Seite 3,
+    2019") is passed over without hiding a date that overlaps it.
+    """
+    pos = 0
+    for number in _NUMBER_RE.finditer(line):
+        start = number.start()
+        if start < pos:
+            continue
+        word = _WORD_BEFORE_RE.search(line, max(pos, start - 24), start)
+        if word and word.group(1).casefold() in _MONTHS:
+            match = _WORD_DATE_RE.match(line, word.start())
+            if match:
+                yield match
+                pos = match.end()
+                continue
+        match = _DIGIT_DATE_RE.match(line, start)
+        if match and _names_a_month(match):
+            yield match
+            pos = match.end()
+
+
+def _names_a_month(match: re.Match[str]) -> bool:
+    """True unless the match's month is a word that names no month in the languages read."""
+    month = _parts(match).get("m")
+    return month is None or month.isdigit() or month.casefold().rstrip(".") in _MONTHS
+
+
+def _is_label(before: str) -> bool:
+    """True when the text before a date is a dateline's label, perhaps ending in a weekday."""
+    if _PREFIX_RE.match(before):
+        return True
+    weekday = _WEEKDAY_END_RE.search(before)
+    return bool(
+        weekday and weekday.group(1).casefold() in _WEEKDAYS and _PREFIX_RE.match(before[: weekday.start()])
+    )
+
+
+def _skip_second_dates(line: str, end: int) -> int:
+    """Where a dateline's text goes on after its date and any updated date that follows.
+
+    The rest is searched on its own, so a date glued to the year before it still counts.
+    """
+    while True:
+        rest = line[end:]
+        match = next(_date_matches(rest), None)
+        if not match or not _BETWEEN_RE.match(rest[: match.start()]):
+            return end
+        if not _to_found(match, two_digit_year=False):
+            return end
+        end += match.end()
+        close = _CLOSE_RE.match(line, end)
+        if close:
+            end = close.end()
+
+
+def _to_found(match: re.Match[str], *, two_digit_year: bool) -> FoundDate | None:
+    """A match of the date regex to a FoundDate, if the date exists.
+
+    Two-digit years ("16.01.20") are read only when the caller saw a word that makes the
+    text a date ("am", "Posted"); alone they are as likely a version or a score.
+    """
+    parts = _parts(match)
+    year = parts["y"]
+    if len(year) == 2:
+        if not two_digit_year:
+            return None
+        year = "20" + year
+    if "a" in parts:
+        first, second = int(parts["a"]), int(parts["b"])
+        day, month = (second, first) if first <= 12 < second else (first, second)
+    else:
+        month = _month_number(parts["m"])
+        day = int(parts["d"]) if "d" in parts else None
+    return _build(int(year), month, day)
+
+
+def _parts(match: re.Match[str]) -> dict[str, str]:
+    """The fields a match of one form holds: y, m, d, or a and b for a numeric day and month."""
+    form = match.lastgroup
+    return {f: match[g] for f in "ymdab" if (g := f"{f}_{form}") in _GROUPS and match[g]}
+
+
+def _month_number(text: str) -> int:
+    """Month from its number or its name in one of the languages read."""
+    return int(text) if text.isdigit() else _MONTHS[text.casefold().rstrip(".")]
 
 
 def _build(year: int, month: int | None, day: int | None) -> FoundDate | None:

@@ -1,0 +1,182 @@
+"""Dates and datelines in the written forms and languages raw captures carry."""
+
+import datetime
+
+import pytest
+
+from archive.ingest.dates import dates_in_line, find_dateline, parse_date
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2020-01-16", D(2020, 1, 16)),
+        ("2020-01-16T10:00:00+01:00", D(2020, 1, 16)),
+        ("16.01.2020", D(2020, 1, 16)),
+        ("16. 01. 2020", D(2020, 1, 16)),
+        ("16/01/2020", D(2020, 1, 16)),
+        ("01/16/2020", D(2020, 1, 16)),
+        ("03/04/2020", D(2020, 4, 3)),
+        ("2020/01/16", D(2020, 1, 16)),
+        ("2020. 01. 16.", D(2020, 1, 16)),
+        ("16.01.2020, 14:32 Uhr", D(2020, 1, 16)),
+        ("2020-01-16 17:11", D(2020, 1, 16)),
+        ("2020年1月16日", D(2020, 1, 16)),
+    ],
+)
+def test_numeric_forms_day_first_unless_the_first_number_cannot_be_a_month(text, expected):
+    assert parse_date(text) == (expected, "day", "", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("22 February 2017", D(2017, 2, 22)),
+        ("May 3, 2017", D(2017, 5, 3)),
+        ("December 14th 2019", D(2019, 12, 14)),
+        ("31. Mai 2012", D(2012, 5, 31)),
+        ("3. März 2019", D(2019, 3, 3)),
+        ("3. MÄRZ 2019", D(2019, 3, 3)),
+        ("3. Mär. 2019", D(2019, 3, 3)),
+        ("5. Jänner 2019", D(2019, 1, 5)),
+        ("26 Okt 2018", D(2018, 10, 26)),
+        ("Dezember 26, 2019", D(2019, 12, 26)),
+        ("3 mars 2019", D(2019, 3, 3)),
+        ("1er mars 2019", D(2019, 3, 1)),
+        ("3 de marzo de 2019", D(2019, 3, 3)),
+        ("3 marzo 2019", D(2019, 3, 3)),
+        ("3 de março de 2019", D(2019, 3, 3)),
+        ("3 maart 2019", D(2019, 3, 3)),
+        ("3 marca 2019", D(2019, 3, 3)),
+        ("3 marca 2019 r.", D(2019, 3, 3)),
+        ("3. března 2019", D(2019, 3, 3)),
+        ("3 mars 2019", D(2019, 3, 3)),
+        ("3. marts 2019", D(2019, 3, 3)),
+        ("3. mars 2019", D(2019, 3, 3)),
+        ("3. maaliskuuta 2019", D(2019, 3, 3)),
+        ("2019. március 3.", D(2019, 3, 3)),
+        ("3 марта 2019", D(2019, 3, 3)),
+        ("15 августа 2016, 13:43", D(2016, 8, 15)),
+        ("3 березня 2019", D(2019, 3, 3)),
+        ("3 Kasım 2019", D(2019, 11, 3)),
+        ("3 KASIM 2019", D(2019, 11, 3)),
+        ("29 / Dezember / 2022", D(2022, 12, 29)),
+        ("19 FEB 2020 - 18:37 CET", D(2020, 2, 19)),
+        ("3 May, 2022, 11:37 pm", D(2022, 5, 3)),
+    ],
+)
+def test_month_names_in_many_languages(text, expected):
+    assert parse_date(text) == (expected, "day", "", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("März 2019", D(2019, 3, 1)),
+        ("marzo de 2019", D(2019, 3, 1)),
+        ("Dec. 2019", D(2019, 12, 1)),
+        ("listopad 2019", D(2019, 11, 1)),
+        ("2019-03", D(2019, 3, 1)),
+    ],
+)
+def test_a_month_alone_is_month_precision_never_a_day(text, expected):
+    assert parse_date(text) == (expected, "month", "", "")
+
+
+def test_a_year_alone_is_year_precision():
+    assert parse_date("2017") == (D(2017, 1, 1), "year", "", "")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "prefix"),
+    [
+        ("Posted on March 3, 2019", D(2019, 3, 3), "Posted on"),
+        ("Published: 3 March 2019", D(2019, 3, 3), "Published"),
+        ("Updated 2019-03-03", D(2019, 3, 3), "Updated"),
+        ("Veröffentlicht am: 6. August 2009", D(2009, 8, 6), "Veröffentlicht am"),
+        ("Erstellt am 01.11.2023", D(2023, 11, 1), "Erstellt am"),
+        ("am 3. März 2019", D(2019, 3, 3), "am"),
+        ("vom 3. März 2019", D(2019, 3, 3), "vom"),
+        ("Stand: 03.03.2019", D(2019, 3, 3), "Stand"),
+        ("publié le 3 mars 2019", D(2019, 3, 3), "publié le"),
+        ("le 3 mars 2019", D(2019, 3, 3), "le"),
+        ("Publicado el 3 de marzo de 2019", D(2019, 3, 3), "Publicado el"),
+        ("Pubblicato il 3 marzo 2019", D(2019, 3, 3), "Pubblicato il"),
+        ("Opublikowano 3 marca 2019", D(2019, 3, 3), "Opublikowano"),
+        ("Datum: 3.3.2019", D(2019, 3, 3), "Datum"),
+        ("Montag, 3. März 2019", D(2019, 3, 3), "Montag"),
+        ("Montag, den 3. März 2019", D(2019, 3, 3), "Montag, den"),
+        ("lundi 3 mars 2019", D(2019, 3, 3), "lundi"),
+        ("Veröffentlicht am Fr, 24. Januar 2020, 18:18", D(2020, 1, 24), "Veröffentlicht am Fr"),
+        ("| 05. November 2021 | 08:02 Uhr", D(2021, 11, 5), ""),
+        ("03. November 2021 um 15:18 Uhr", D(2021, 11, 3), ""),
+        ("(22 juin 2018 @11h13)", D(2018, 6, 22), ""),
+        ("31.10.2023, 19.18 Uhr", D(2023, 10, 31), ""),
+        ("Von Jane Roe // 1. November 2023", D(2023, 11, 1), "Von Jane Roe"),
+        ("Commentary, 22 February 2017", D(2017, 2, 22), "Commentary"),
+    ],
+)
+def test_datelines_with_a_label_in_many_languages(line, expected, prefix):
+    assert find_dateline(line) == (expected, "day", prefix, "")
+
+
+def test_dateline_keeps_what_follows_the_date_as_suffix():
+    assert find_dateline("2017-05-22 By Jane Roe") == (D(2017, 5, 22), "day", "", "By Jane Roe")
+    assert find_dateline("Veröffentlicht am 13. März 2019 von Jane Roe").suffix == "von Jane Roe"
+
+
+def test_an_updated_date_after_the_published_one_is_part_of_the_dateline():
+    assert find_dateline("Veröffentlicht am 10. Februar 20199. Februar 2019 von Jane Roe") == (
+        D(2019, 2, 10),
+        "day",
+        "Veröffentlicht am",
+        "von Jane Roe",
+    )
+    assert find_dateline("Veröffentlicht am 06.10.2023 (Letztes Update: 07.10.2023)") == (
+        D(2023, 10, 6),
+        "day",
+        "Veröffentlicht am",
+        "",
+    )
+    assert find_dateline("31. Oktober 2023 31. Oktober 2023").suffix == ""
+
+
+def test_two_digit_years_only_after_a_word_that_introduces_a_date():
+    assert find_dateline("am 16.01.20") == (D(2020, 1, 16), "day", "am", "")
+    assert find_dateline("Datum: 03.Mär.19") == (D(2019, 3, 3), "day", "Datum", "")
+    assert find_dateline("16.01.20") is None
+    assert find_dateline("am 3. März 19:30") is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["vor 3 Tagen", "2 hours ago", "gestern, 14:32", "yesterday", "heute, 09:15 Uhr", "il y a 2 jours"],
+)
+def test_relative_dates_are_never_a_date(line):
+    assert find_dateline(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Bei Anwendern von Windows 8 ist es sogar seit dem Sommer so, genauer seit 9. Juni 2015.",
+        "In a long sentence that mentions the events that happened on 4 March 2019 in Paris.",
+        "Copyright © 19.12.2019 - 12:14 h by Example GmbH",
+        "Seite 3, 2019",
+        "Windows 10 Version 2004",
+    ],
+)
+def test_dates_inside_prose_are_not_datelines(line):
+    assert find_dateline(line) is None
+
+
+@pytest.mark.parametrize("text", ["31.02.2019", "2019-13-01", "3 März 1850", "16.01.2999", "32. Mai 2012"])
+def test_impossible_or_far_future_dates_are_refused(text):
+    assert parse_date(text) is None
+
+
+def test_dates_in_line_finds_every_date():
+    found = dates_in_line("Eingetragen am 3. Januar 2020, aktualisiert am 5. März 2020")
+    assert [(f.date, f.precision) for f in found] == [(D(2020, 1, 3), "day"), (D(2020, 3, 5), "day")]
