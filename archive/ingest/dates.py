@@ -59,13 +59,13 @@ _NAME = rf"(?<![^\W\d_]){_WORD}\.?(?![^\W\d_])"
 _YEAR4 = r"(?:19|20)\d\d"
 # A year may run straight into a second date ("10. Februar 20199. Februar 2019"), as blog
 # themes print the published and updated dates without a space between them.
-_YEAR_END = r"(?:(?!\d)|(?=[0-3]?\d\.\s))"
+_YEAR_END = r"(?:(?![\d:])|(?=[0-3]?\d\.\s)|(?=[0-3]?\d[./-][01]?\d[./-])|(?=[0-2]?\d:[0-5]\d(?!\d)))"
 _ORDINAL = r"(?:st|nd|rd|th|er|ᵉʳ|º|°)?"
 _TIME = (
-    r"(?:(?:\s*[,|–—-]\s*|\s*@\s*|\s+|T)"
-    r"(?:(?:um|at|à|a\s+las|alle|às|om|kl\.?|klo\.?|saat|в|o)\s+)?"
-    r"\d{1,2}(?:[:hH]\d\d|\.\d\d(?=\s*(?:uhr|h)\b))(?::\d\d(?:[.,]\d+)?)?"
-    r"(?:\s*(?:uhr|h\b|z\b|[ap]\.?m\.?|[+-]\d\d:?\d\d|(?:utc|gmt|cest|cet|mesz|mez|est|edt|"
+    r"(?:(?:\s*[,|–—-]\s*|\s*@\s*|\s+|T|(?<=\d)(?=\d))"
+    r"(?:(?:um|at|à|a\s+las|alle|às|om|kl\.?|klo\.?|saat|в|o)\s+\d{1,2}[:.hH]\d\d"
+    r"|\d{1,2}(?:[:hH]\d\d|\.\d\d(?=\s*(?:uhr|h)\b)))(?::\d\d(?:[.,]\d+)?)?"
+    r"(?:\s*(?:uhr|hs?\b|z\b|[ap]\.?m\.?|[+-]\d\d:?\d\d|(?:utc|gmt|cest|cet|mesz|mez|est|edt|"
     r"pst|pdt|bst)(?:[+-]\d{1,2})?\b))*)?"
 )
 # "2019 r.", "2019 г.": the year abbreviation some languages write after the year.
@@ -131,12 +131,21 @@ _KEYWORDS = (
 # Short words that stand right before a date: "on", "am", "vom", "le", "el", "il", "em".
 _INTRO = r"(?:on|am|vom|le|el|il|em|op|den|dne|dnia|the|from|at|à|a|de|del|do|på|den)"
 _SEP = r"(?:[,:;|–—/·⋅•»>-]+|//)"
+# A byline word: "By Jane Roe 3 March 2019", "von Jane Roe 3. März 2019".
+_BY = r"(?:by|von|par|por|di|door|av|przez|от|tarafından)"
 _PREFIX_RE = re.compile(
     r"^[\s|/·⋅•(\[–—-]*"
-    rf"(?:[\w’'.@ ]{{1,30}}?\s*{_SEP}\s*|(?:[\w’'.@-]+\s+){{1,3}}(?=(?:{_KEYWORDS}|{_INTRO})\b))?"
+    # A label ending in a separator: "Commentary, ", "Accueil | Par Jane Roe | ".
+    rf"(?:[\w’'.@ |·•/,–-]{{1,40}}?\s*{_SEP}\s*)?"
+    # A few words before the word introducing the date: "by Jane Roe on", "Author: X am".
+    rf"(?:(?:[\w’'.@-]+\s+){{1,3}}(?=(?:{_KEYWORDS}|{_INTRO})\b)"
+    # A byline ("By Jane Roe ") or a one- or two-word label ("Energie ") with no separator.
+    rf"|{_BY}\s+(?:[^\W\d_][\w’'.-]*\s+){{1,4}}|(?:[^\W\d_][\w’'.-]*\s+){{1,2}})?"
     rf"(?P<keyword>{_KEYWORDS}\b\s*:?\s*)?"
     rf"(?P<intro>{_INTRO}\b\s*:?\s*)?"
-    r"(?:(?:den|le|el|il|the)\s+)?$",
+    r"(?:(?:den|le|el|il|the)\s+)?"
+    # A time before the date: "20:34 17.04.2020".
+    r"(?:[0-2]?\d:[0-5]\d\s*(?:uhr)?\s*[,|–-]?\s*)?$",
     re.IGNORECASE,
 )
 # What may stand between a dateline's date and a second one it carries ("31. Oktober 2023
@@ -144,6 +153,7 @@ _PREFIX_RE = re.compile(
 _BETWEEN_RE = re.compile(
     rf"^[\s,;|/·⋅•(\[–—-]*(?:{_KEYWORDS}\b\s*:?\s*)?(?:{_INTRO}\b\s*:?\s*)?$", re.IGNORECASE
 )
+_CLOCK_RE = re.compile(r"\d[:.hH]\d\d")
 _CLOSE_RE = re.compile(r"\s*[)\]]")
 _INTRODUCED_RE = re.compile(rf"(?<![^\W\d_])(?:{_KEYWORDS}|{_INTRO})(?![^\W\d_])", re.IGNORECASE)
 _WEEKDAY_END_RE = re.compile(r"([^\W\d_]{2,}(?:-[^\W\d_]+)?)\.?\s*,?\s*(?:(?:den|le|el|il|the)\s+)?$")
@@ -276,13 +286,14 @@ def _skip_second_dates(line: str, end: int) -> int:
 def _to_found(match: re.Match[str], *, two_digit_year: bool) -> FoundDate | None:
     """A match of the date regex to a FoundDate, if the date exists.
 
-    Two-digit years ("16.01.20") are read only when the caller saw a word that makes the
-    text a date ("am", "Posted"); alone they are as likely a version or a score.
+    Two-digit years ("16.01.20") are read only when the caller saw that the text is a date
+    or a time follows ("16.01.20, 14:32"); alone they are as likely a version or a score.
     """
     parts = _parts(match)
     year = parts["y"]
     if len(year) == 2:
-        if not two_digit_year:
+        year_end = match.end(f"y_{match.lastgroup}")
+        if not (two_digit_year or _CLOCK_RE.search(match.string, year_end, match.end())):
             return None
         year = "20" + year
     if "a" in parts:

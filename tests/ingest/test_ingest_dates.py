@@ -180,3 +180,25 @@ def test_impossible_or_far_future_dates_are_refused(text):
 def test_dates_in_line_finds_every_date():
     found = dates_in_line("Eingetragen am 3. Januar 2020, aktualisiert am 5. März 2020")
     assert [(f.date, f.precision) for f in found] == [(D(2020, 1, 3), "day"), (D(2020, 3, 5), "day")]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "prefix", "suffix"),
+    [
+        ("By Jane Roe 6. November 2023", D(2023, 11, 6), "By Jane Roe", ""),
+        ("Por Jane Roe 27 de agosto 2019", D(2019, 8, 27), "Por Jane Roe", ""),
+        ("Accueil | Par Jane Roe | 30 septembre 2018", D(2018, 9, 30), "Accueil | Par Jane Roe", ""),
+        ("Author: Jane Roe am 29.12.2010, 13:36 Uhr", D(2010, 12, 29), "Author: Jane Roe am", ""),
+        ("Energie 12.12.2022, 08:30 Uhr", D(2022, 12, 12), "Energie", ""),
+        ("20:34 17.04.2020", D(2020, 4, 17), "20:34", ""),
+        ("17/11/201917/11/2019 ~ Jane Roe", D(2019, 11, 17), "", "~ Jane Roe"),
+        ("miércoles, 4 de mayo de 202207:59 hs", D(2022, 5, 4), "miércoles", ""),
+    ],
+)
+def test_bylines_short_labels_and_glued_times(line, expected, prefix, suffix):
+    assert find_dateline(line) == (expected, "day", prefix, suffix)
+
+
+def test_a_time_after_a_two_digit_year_makes_it_a_date():
+    assert find_dateline("19.10.19, 11:29 Uhr") == (D(2019, 10, 19), "day", "", "")
+    assert find_dateline("Version 10.12.19 released") is None
