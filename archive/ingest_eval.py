@@ -188,7 +188,8 @@ def language_table(run: Run, minimum: int = 5) -> str:
     for language, scores in run.by_language().items():
         if len(scores) >= minimum:
             rates = run.rate(scores)
-            lines.append(f"  {language:<8}{len(scores):>5}      " + " ".join(f"{rates[f]:8.2f}" for f in FIELDS))
+            figures = " ".join(f"{rates[f]:8.2f}" for f in FIELDS)
+            lines.append(f"  {language:<8}{len(scores):>5}      {figures}")
     return "\n".join(lines)
 
 

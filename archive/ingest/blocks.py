@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from .residue import is_stop_line
 
-GOOD, SHORT, BAD, JUNK = "good", "short", "bad", "junk"
+GOOD, NEAR, SHORT, BAD, JUNK = "good", "near", "short", "bad", "junk"
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END_RE = re.compile(r"[.!?…:;)\"”»。！？]\s*$")
 _MIN_WORDS_BEFORE_STOP = 60
+_LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
 
 @dataclass(frozen=True)
@@ -29,26 +30,34 @@ class Line:
     text: str
     kind: str
     words: int
+    repeated: bool = False
+    alone: bool = False  # a block of its own between blank lines, as headings often stand
 
 
-def classify(units: list[str], junk: list[bool], stop_words: frozenset[str]) -> list[Line]:
+def classify(units: list[str], junk: list[bool], stop_words: frozenset[str],
+             alone: list[bool] | None = None) -> list[Line]:
     """The kind of every unit: good (prose), short, bad (listy or link-like), junk (residue)."""
     repeats = Counter(units)
     lines = []
-    for unit, is_junk in zip(units, junk, strict=True):
+    alone = alone or [False] * len(units)
+    for unit, is_junk, single in zip(units, junk, alone, strict=True):
         words = _WORD_RE.findall(unit)
         count = len(words) if not _CJK_RE.search(unit) else max(len(words), len(_CJK_RE.findall(unit)) // 2)
-        kind = JUNK if is_junk or repeats[unit] > 1 and count <= 12 else _kind(unit, words, count, stop_words)
-        lines.append(Line(unit, kind, count))
+        kind = JUNK if is_junk else _kind(unit, words, count, stop_words, single)
+        lines.append(Line(unit, kind, count, repeats[unit] > 1 and count <= 12, single))
     return lines
 
 
-def _kind(unit: str, words: list[str], count: int, stop_words: frozenset[str]) -> str:
+def _kind(unit: str, words: list[str], count: int, stop_words: frozenset[str], alone: bool) -> str:
     ends_sentence = bool(_SENTENCE_END_RE.search(unit))
+    if alone and count <= 15 and not unit.endswith((".", "…", ";", ",")):
+        return SHORT  # a heading standing between blank lines, even when it is a question
     if _CJK_RE.search(unit):
         return GOOD if count >= 20 and ends_sentence else SHORT if count < 10 else BAD
     if count < 5:
-        return SHORT
+        # "Late NUL and escape.": a short sentence, neutral-to-good beside prose.
+        has_stop = any(w.casefold() in stop_words for w in words)
+        return NEAR if count >= 3 and has_stop and unit.endswith((".", "!", "?")) else SHORT
     density = sum(w.casefold() in stop_words for w in words) / count
     if count >= 10 and density >= 0.2 and (ends_sentence or count >= 30):
         return GOOD
@@ -61,8 +70,12 @@ def _kind(unit: str, words: list[str], count: int, stop_words: frozenset[str]) -
 
 def _score(line: Line) -> float:
     """What a line adds to the article block: prose counts its words, the rest costs."""
+    if line.repeated:  # menus and captions the page shows twice
+        return -max(3.0, 0.5 * line.words)
     if line.kind == GOOD:
         return line.words
+    if line.kind == NEAR:
+        return 0.5
     if line.kind == SHORT:
         return -3
     if line.kind == BAD:
@@ -90,4 +103,14 @@ def article_block(lines: list[Line]) -> tuple[int, int]:
             return best_start, i
         if lines[i].kind == GOOD:
             words += lines[i].words
-    return best_start, best_end
+    return best_start, _list_after(lines, best_end)
+
+
+def _list_after(lines: list[Line], end: int) -> int:
+    """Extend the block over a list that closes the article ("Key points:" and its items)."""
+    item = end + 1 if end < len(lines) and lines[end].text.endswith(":") else end
+    if item == end or item < len(lines) and _LIST_ITEM_RE.match(lines[item].text):
+        end = item
+    while end < len(lines) and _LIST_ITEM_RE.match(lines[end].text) and lines[end].kind != JUNK:
+        end += 1
+    return end

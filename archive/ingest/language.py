@@ -64,8 +64,9 @@ def detect(text: str) -> tuple[str, float]:
         return "", 0.0
     index = _word_languages()
     counts: Counter[str] = Counter()
-    for token in tokens:
-        counts.update(index.get(token, ()))
+    for token, times in Counter(tokens).items():
+        for name in index.get(token, ()):
+            counts[name] += times
     if not counts:
         return "", 0.0
     best, hits = counts.most_common(1)[0]
@@ -74,5 +75,9 @@ def detect(text: str) -> tuple[str, float]:
 
 def guess_language(text: str) -> str:
     """ISO 639 code when one language's stop words clearly dominate the text, else ""."""
-    name, density = detect(text)
+    return language_code(*detect(text))
+
+
+def language_code(name: str, density: float) -> str:
+    """The ISO code of a detected language, or "" when its stop words were too rare to tell."""
     return _codes().get(name, "") if density >= 0.15 else ""

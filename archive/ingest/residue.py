@@ -37,12 +37,18 @@ _LINE_PATTERNS = (
     r"advertisement|sponsored content|\d+ shares?",
     r"(?:all rights reserved|copyright\b|©).{0,120}",
     r".{0,120}\bcookies?\b.{0,60}\b(?:accept|agree|consent|policy)\b.{0,60}",
+)
+_LINE_RE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS), re.IGNORECASE)
+# Cookie and subscription notices, tried only on lines that name a cookie or an e-mail address
+# (the patterns scan the whole line, too slow to run on every line).
+_NOTICE_PATTERNS = (
     r".{0,300}\bcookies?\b.{0,300}\b(?:verwende|nutze|einsetz|einstellung|akzeptier|zustimm|datenschutz|"
     r"accept|consent|settings|utilis|acepta|utiliz|usiamo|utilizz)\w*\b.{0,300}",
     r".{0,200}\b(?:e-?mail-?adresse|email address|adresse e-?mail|correo electrónico)\b.{0,120}"
     r"\b(?:abonnier|folgen|erhalten|benachrichtig|subscribe|follow|notif|recevoir|abonner)\w*\b.{0,120}",
 )
-_LINE_RE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS), re.IGNORECASE)
+_NOTICE_RE = re.compile("|".join(f"(?:{p})" for p in _NOTICE_PATTERNS), re.IGNORECASE)
+_NOTICE_HINT_RE = re.compile(r"cookie|e-?mail|correo", re.IGNORECASE)
 # A short menu entry: "• Current Edition". Longer bullet lines are article lists and stay.
 _MENU_BULLET_RE = re.compile(r"[•·▪●◦‣∙]\s*\S+(?:\s+\S+){0,3}")
 # Once the page's comment form or share bar starts, the article is over.
@@ -78,7 +84,9 @@ _WORDS_RE = re.compile(r"\S+")
 def is_residue_line(line: str) -> bool:
     """True for a line of page furniture (share bar, comment form, caption, menu, tag list)."""
     line = line.strip()
-    return bool(_LINE_RE.fullmatch(line) or _MENU_BULLET_RE.fullmatch(line))
+    if _LINE_RE.fullmatch(line) or _MENU_BULLET_RE.fullmatch(line):
+        return True
+    return bool(_NOTICE_HINT_RE.search(line) and _NOTICE_RE.fullmatch(line))
 
 
 def is_stop_line(line: str) -> bool:

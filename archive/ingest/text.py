@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .blocks import GOOD, JUNK, SHORT, Line, article_block, classify
+from . import titles
+from .blocks import GOOD, JUNK, NEAR, SHORT, Line, article_block, classify
 from .bylines import clean_name, is_name, parse_bio, parse_byline, same_person
 from .dates import FoundDate, find_dateline
 from .draft import Draft
 from .errors import IngestError
-from . import titles
-from .language import detect, guess_language, stop_words
+from .language import detect, language_code, stop_words
 from .outlets import find_outlet
 from .residue import residue_mask
 from .sanitize import text_to_html
@@ -53,41 +53,53 @@ class _Meta:
             self.confidence["published"] = confidence
 
 
-def _read_page(text: str) -> tuple[list[str], list[bool], list[Line], int, int]:
+def _read_page(text: str) -> tuple[list[str], list[bool], list[Line], int, int, str]:
     """Units, residue mask, classified lines and the article block [start, end) of a capture."""
-    units = paragraph_units(text)
+    units, alone = _units(text)
     mask = residue_mask(units)
-    language, _ = detect(text)
-    lines = classify(units, mask, stop_words(language or "English"))
+    # The article's language shows in its prose lines, not in an English menu around it.
+    language, density = detect("\n".join(u for u in units if u.count(" ") >= 7) or text)
+    lines = classify(units, mask, stop_words(language or "English"), alone)
     start, end = article_block(lines)
-    return units, mask, lines, start, end
+    if end == 0:  # no line reads as prose (a short note): the whole capture is the candidate
+        start, end = 0, len(units)
+    return units, mask, lines, start, end, language_code(language, density)
 
 
 def title_vectors(text: str) -> dict[int, tuple[list[float], str]]:
     """The headline ranker's candidates of a capture: features and text (for training)."""
-    units, _, lines, start, end = _read_page(text)
+    units, _, lines, start, end, _ = _read_page(text)
     if end == 0:
         return {}
-    return {i: (v, units[i]) for i, v in titles.features(lines, start, end, _is_meta_line).items()}
+    return {i: (v, units[i]) for i, v in titles.features(lines, start, end, _is_meta_line, is_name).items()}
 
 
 def extract_text(text: str) -> Draft:
     """Turn decoded raw text into a Draft, or raise IngestError when there is no article."""
-    units, mask, lines, start, end = _read_page(text)
+    units, mask, lines, start, end, language = _read_page(text)
     if end == 0:
         raise IngestError("No article text found in the file")
-    heading, title_confidence = titles.best_title(titles.features(lines, start, end, _is_meta_line))
+    if _clean_top(lines, start):  # nothing above the article but its header: read it in order
+        heading, title_confidence = None, 0.0
+    else:
+        vectors = titles.features(lines, start, end, _is_meta_line, is_name)
+        heading, title_confidence = titles.best_title(vectors)
     if heading is not None and heading > start:
         start = heading + 1
-    top = heading + 1 if heading is not None else start
-    keep = [i for i in range(top, end) if not mask[i] and lines[i].kind != JUNK and (i >= start or lines[i].kind in (GOOD, SHORT))]
-    content = [units[i] for i in keep]
+    top = heading + 1 if heading is not None else 0 if _clean_top(lines, start) else start
+    keep = [i for i in range(top, end) if not mask[i] and _kept(lines[i], header=i < start)]
     meta = _Meta()
     if heading is not None:
         meta.title = units[heading]
         meta.confidence["title"] = round(0.5 + 0.5 * title_confidence, 2)
         for unit in units[max(0, heading - 3) : heading]:
             _take_segments(unit, meta, 0.7)
+        above = units[heading - 1] if heading else ""
+        if is_name(above) and not meta.authors:  # a bare name line right above the headline
+            meta.add_authors([clean_name(above)], 0.8 if _named_again(above, units, heading - 1) else 0.6)
+    known = [*meta.authors, *(clean_name(u) for u in units[top:start] if is_name(u))]
+    keep += _footer_after(units, lines, end, known)
+    content = [units[i] for i in keep]
     first = _read_header(content, meta)
     last = _read_footer(content, first, meta)
     body = content[first:last]
@@ -98,19 +110,50 @@ def extract_text(text: str) -> Draft:
             _take_segments(unit, meta, 0.5, dates_only=True)
     body_set = {keep[first + k] for k in range(len(body))}
     meta_set = {keep[k] for k in range(first)} | {keep[k] for k in range(last, len(keep))}
-    draft_lines = [[_role(i, heading, body_set, meta_set, units), units[i]] for i in range(len(units))]
+    draft_lines = [[_role(i, meta.title, body_set, meta_set, units), units[i]] for i in range(len(units))]
     residue = [u for i, u in enumerate(units) if i not in body_set]
     outlet = find_outlet(residue, text)
-    draft = _build_draft(meta, body, outlet)
+    draft = _build_draft(meta, body, outlet, language)
     draft.lines = draft_lines
     return draft
 
 
-def _role(i: int, heading: int | None, body: set[int], meta: set[int], units: list[str]) -> str:
+def _clean_top(lines: list[Line], start: int) -> bool:
+    """True for a capture that starts with its article: at most a header's few lines above the
+    prose and none of them page furniture, as in a text saved from a reader view or a feed."""
+    return start <= _HEADER_LIMIT and all(
+        line.kind != JUNK and (not line.repeated or is_name(line.text)) for line in lines[:start]
+    )
+
+
+def _kept(line: Line, *, header: bool) -> bool:
+    """Header lines (byline, dateline, lede) may repeat in the footer; block lines may not."""
+    return line.kind in (GOOD, NEAR, SHORT) if header else not line.repeated or is_name(line.text)
+
+
+def _footer_after(units: list[str], lines: list[Line], end: int, known: list[str]) -> list[int]:
+    """Lines after the article block that belong to it as its footer: author box, bio, date."""
+    probe = _Meta(authors=list(known))
+    found: list[int] = []
+    for i in range(end, min(len(units), end + 8)):
+        if lines[i].kind == JUNK:
+            continue
+        kind = _footer_kind(units[i], units[i + 1 : i + 2], probe)
+        if kind is None:
+            break
+        if kind == "short" and not found:
+            continue
+        found.append(i)
+        if kind == "byline" and parse_byline(units[i]):
+            probe.add_authors(parse_byline(units[i])[0], 0.9)
+    return found
+
+
+def _role(i: int, title: str, body: set[int], meta: set[int], units: list[str]) -> str:
     """What a capture line became, for the review page."""
     if i in body:
         return "article"
-    if i == heading:
+    if units[i] == title:
         return "title"
     if i in meta:
         return "date" if find_dateline(units[i]) else "byline"
@@ -139,15 +182,21 @@ def _take_segments(unit: str, meta: _Meta, confidence: float, *, dates_only: boo
 
 def paragraph_units(text: str) -> list[str]:
     """Paragraphs of a capture: blank-line blocks, re-joined when hard-wrapped, else per line."""
+    return _units(text)[0]
+
+
+def _units(text: str) -> tuple[list[str], list[bool]]:
+    """Paragraphs, and whether each stood alone between blank lines."""
     units: list[str] = []
+    alone: list[bool] = []
     for block in _BLANK_LINES_RE.split(text):
         lines = [" ".join(line.split()) for line in block.split("\n")]
         lines = [line for line in lines if line]
         if _is_hard_wrapped(lines):
-            units.append(" ".join(lines))
-        else:
-            units.extend(lines)
-    return units
+            lines = [" ".join(lines)]
+        units.extend(lines)
+        alone.extend([len(lines) == 1] * len(lines))
+    return units, alone
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
@@ -324,7 +373,7 @@ def _known_spelling(unit: str, meta: _Meta) -> str:
     return next((n for n in meta.authors if same_person(n, clean_name(unit))), clean_name(unit))
 
 
-def _build_draft(meta: _Meta, body: list[str], outlet: str | None) -> Draft:
+def _build_draft(meta: _Meta, body: list[str], outlet: str | None, language: str) -> Draft:
     """Assemble the Draft, with fallbacks and warnings for what is missing."""
     title = meta.title or _title_from_body(body)
     body_text = "\n\n".join(body)
@@ -344,7 +393,7 @@ def _build_draft(meta: _Meta, body: list[str], outlet: str | None) -> Draft:
         published=meta.date.date if meta.date else None,
         date_precision=meta.date.precision if meta.date else "unknown",
         lede=_lede(body),
-        language=guess_language(body_text),
+        language=language,
         author_affiliations=meta.affiliations,
         confidence=confidence,
     )

@@ -28,6 +28,7 @@ FEATURES = (
     "three_to_fifteen", "over_twenty", "full_stop", "colon_end", "question_end", "pipe",
     "digits", "meta", "good", "short", "bad", "junk", "meta_below", "meta_above",
     "overlap", "repeated", "position", "capitalised", "upper", "first_line", "short_around",
+    "name", "blank_around",
 )
 
 
@@ -36,16 +37,18 @@ def candidates(lines: list[Line], start: int) -> range:
     return range(max(0, start - ABOVE), min(len(lines), start + BELOW))
 
 
-def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], bool]) -> dict[int, list[float]]:
+def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], bool],
+             is_name: Callable[[str], bool]) -> dict[int, list[float]]:
     """A feature vector for every candidate line, in FEATURES order."""
-    block_words = Counter(w.casefold() for line in lines[start:end] for w in _CONTENT_WORD_RE.findall(line.text))
-    repeats = Counter(line.text for line in lines)
-    meta = {i: is_meta(lines[i].text) for i in range(max(0, start - ABOVE - 2), min(len(lines), start + BELOW + 2))}
+    block_text = " ".join(line.text for line in lines[start:end])[:5000]
+    block_words = Counter(w.casefold() for w in _CONTENT_WORD_RE.findall(block_text))
+    window = range(max(0, start - ABOVE - 2), min(len(lines), start + BELOW + 2))
+    meta = {i: is_meta(lines[i].text) for i in window}
     vectors = {}
     for i in candidates(lines, start):
         line = lines[i]
         text = line.text
-        if not text or line.words > 40:
+        if not text or line.words > 40 or line.kind == JUNK or i >= start and not _heading_shaped(line):
             continue
         distance = start - i
         tokens = text.split()
@@ -62,11 +65,17 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
             float(line.kind == GOOD), float(line.kind == SHORT), float(line.kind == BAD),
             float(line.kind == JUNK), float(meta.get(i + 1, False) or meta.get(i + 2, False)),
             float(meta.get(i - 1, False) or meta.get(i - 2, False)), overlap,
-            float(repeats[text] > 1), i / len(lines),
+            float(line.repeated), i / len(lines),
             sum(t[:1].isupper() for t in tokens) / len(tokens), float(text.isupper()),
             float(i == 0), sum(around) / len(around) if around else 0.0,
+            float(is_name(text)), float(line.alone),
         ]
     return vectors
+
+
+def _heading_shaped(line: Line) -> bool:
+    """Inside the article block only a line shaped like a heading may be the headline."""
+    return line.kind != GOOD and line.words <= 25 and not line.text.endswith(".")
 
 
 @cache
