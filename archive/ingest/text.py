@@ -12,19 +12,20 @@ from dataclasses import dataclass, field
 
 from . import titles
 from .blocks import GOOD, JUNK, NEAR, SHORT, Line, article_block, classify
-from .bylines import clean_name, is_name, parse_bio, parse_byline, same_person
+from .bylines import byline_names, clean_name, is_name, parse_bio, parse_byline, same_person
 from .dates import FoundDate, find_dateline
 from .draft import Draft
 from .errors import IngestError
 from .language import detect, language_code, stop_words
 from .outlets import find_outlet
-from .residue import residue_mask
+from .residue import is_stop_line, residue_mask
 from .sanitize import text_to_html
 
 _BLANK_LINES_RE = re.compile(r"\n\s*\n")
 _HEADER_LIMIT = 8
 _SENTENCE_END = (".", "!", "?", "”", '"', ":", ";")
 _TAG_SPLIT_RE = re.compile(r"\s*,\s*")
+_NEAR_BEFORE, _NEAR_AFTER = 12, 25
 _SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•]\s+")
 _LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
@@ -105,9 +106,7 @@ def extract_text(text: str) -> Draft:
     body = content[first:last]
     if not body:
         raise IngestError("No article text found in the file")
-    for unit in [*units[end : end + 15], *units[max(0, top - 10) : top]]:
-        if meta.date is None:
-            _take_segments(unit, meta, 0.5, dates_only=True)
+    _search_near(units, lines, heading if heading is not None else start, start, end, meta)
     body_set = {keep[first + k] for k in range(len(body))}
     meta_set = {keep[k] for k in range(first)} | {keep[k] for k in range(last, len(keep))}
     draft_lines = [[_role(i, meta.title, body_set, meta_set, units), units[i]] for i in range(len(units))]
@@ -116,6 +115,37 @@ def extract_text(text: str) -> Draft:
     draft = _build_draft(meta, body, outlet, language)
     draft.lines = draft_lines
     return draft
+
+
+def _search_near(units: list[str], lines: list[Line], anchor: int, start: int, end: int,
+                 meta: _Meta) -> None:
+    """A date or byline the header and footer did not give, from the lines nearest the headline.
+
+    Lines are tried by distance from the headline, inside the article block and a little
+    around it, but never past a comment section, whose every reply carries a date and a name.
+    """
+    limit = next((i for i in range(end, min(len(units), end + _NEAR_AFTER))
+                  if is_stop_line(units[i])), min(len(units), end + _NEAR_AFTER))
+    window = range(max(0, anchor - _NEAR_BEFORE), limit)
+    for i in sorted(window, key=lambda i: (abs(i - anchor), i)):
+        if meta.date is not None and meta.authors:
+            return
+        unit = units[i]
+        if lines[i].words > 40 or i in range(start, end) and lines[i].kind == GOOD and lines[i].words > 25:
+            continue
+        if meta.date is None:
+            _take_segments(unit, meta, 0.5, dates_only=True)
+        if not meta.authors:
+            names = byline_names(unit) or ([clean_name(unit)] if _name_beside_date(units, i) else [])
+            if names:
+                meta.add_authors(names, 0.5)
+
+
+def _name_beside_date(units: list[str], i: int) -> bool:
+    """A bare name line directly above or below a dateline: the byline of many blogs."""
+    return is_name(units[i]) and any(
+        0 <= j < len(units) and find_dateline(units[j]) for j in (i - 1, i + 1)
+    )
 
 
 def _clean_top(lines: list[Line], start: int) -> bool:
