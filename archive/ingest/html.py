@@ -19,6 +19,9 @@ from .sanitize import sanitize_html
 
 _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "tr", "figcaption", "blockquote")
 _LEADING_HEADING_RE = re.compile(r"^\s*<h([2-6])>.*?</h\1>\s*", re.DOTALL)
+# A block of at most this many words, this share of it link text, is navigation.
+_LINK_BLOCK_WORDS = 20
+_LINK_BLOCK_SHARE = 0.7
 # htmldate's extensive search guesses dates from any text on the page; we never invent one.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
@@ -41,6 +44,9 @@ def extract_html(markup: str) -> Draft:
         raise IngestError("No article text found on this page")
     body_html = sanitize_html(build_html_output(doc))
     paragraphs = html_paragraphs(body_html)
+    trimmed = _without_link_blocks(body_html)
+    if trimmed != body_html and (kept := html_paragraphs(trimmed)):
+        body_html, paragraphs = trimmed, kept
     if not paragraphs:
         raise IngestError("No article text found on this page")
     return _build_draft(page, doc, body_html, paragraphs)
@@ -59,6 +65,26 @@ def html_paragraphs(body_html: str) -> list[str]:
         if text:
             paragraphs.append(text)
     return paragraphs
+
+
+def _without_link_blocks(body_html: str) -> str:
+    """The body without short blocks that are mostly link text: "Next article", a teaser,
+    a tag list. Articles quote links inside sentences; a block that is the link is furniture."""
+    if not body_html.strip():
+        return body_html
+    root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+    dropped = False
+    for block in list(root.iter(*_BLOCKS)):
+        if any(True for _ in block.iterdescendants(*_BLOCKS)):
+            continue
+        text = " ".join(block.text_content().split())
+        linked = sum(len(" ".join(a.text_content().split())) for a in block.iter("a"))
+        if text and len(text.split()) <= _LINK_BLOCK_WORDS and linked >= _LINK_BLOCK_SHARE * len(text):
+            block.drop_tree()
+            dropped = True
+    if not dropped:
+        return body_html
+    return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
 
 
 def _parse(markup: str) -> lxml_html.HtmlElement:
