@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import unicodedata
@@ -173,9 +174,10 @@ def _date_sources(tree, tags: dict[str, str], ld: dict[str, Any], url: str) -> l
     raw += [("time-pub", t) for t in _time_elements(tree)]
     raw += [("time", t.get("datetime")) for t in tree.iter("time")][:1]
     raw += [("modified", tags.get(k)) for k in ("article:modified_time", "og:updated_time")]
+    offset = _page_offset(value for _, value in raw)
     found = []
     for source, value in raw:
-        date = _first_date(value)
+        date = _first_date(_in_offset(value, offset) if offset else value)
         if date:
             found.append((source, date))
     match = _URL_DATE_RE.search(url or "")
@@ -184,6 +186,33 @@ def _date_sources(tree, tags: dict[str, str], ld: dict[str, Any], url: str) -> l
         if date:
             found.append(("url", date))
     return found
+
+
+_ISO_TIME_RE = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?P<zone>Z|[+-]\d\d:?\d\d)$")
+
+
+def _page_offset(values) -> datetime.timezone | None:
+    """The time zone the page writes its own times in, when one of them is not UTC."""
+    for value in values:
+        match = _ISO_TIME_RE.match(value.strip()) if isinstance(value, str) else None
+        if match and match.group("zone") not in ("Z", "+00:00", "+0000", "-00:00"):
+            try:
+                return datetime.datetime.fromisoformat(value.strip()).tzinfo
+            except ValueError:
+                continue
+    return None
+
+
+def _in_offset(value: Any, offset: datetime.tzinfo) -> Any:
+    """A UTC timestamp as the page's own clock reads it: 23:00Z is the next day in Berlin,
+    and the page shows its readers that day."""
+    if not isinstance(value, str) or not _ISO_TIME_RE.match(value.strip()):
+        return value
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    return moment.astimezone(offset).date().isoformat()
 
 
 def _class_id(element) -> str:
