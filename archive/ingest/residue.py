@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 _LINE_PATTERNS = (
+    r"(?:print|drucken|imprimer|imprimir|stampa)(?: (?:recipe|article|this|page|artikel|rezept|seite))?\W*",
     r"you are here\W*.{0,80}",
     r"(?:skip to (?:main )?content|main menu|menu|search|home|log ?in|sign ?in|sign ?up|register)",
     r"share(?: this)?(?: (?:article|story|page|post))?(?: on \w+)?\W*",
@@ -73,6 +74,16 @@ _STOP_PATTERNS = (
     r"mehr zum thema|weitere (?:artikel|beiträge|themen|nachrichten)|ähnliche (?:artikel|beiträge)|"
     r"beliebte (?:artikel|beiträge)(?: zum thema)?|schon gelesen|empfohlen für (?:dich|sie)|"
     r"verwandte (?:artikel|beiträge)|passend zum thema|das könnte sie auch interessieren)\W*",
+    r"(?:hinterlasse|hinterlassen sie|schreib|schreibe|schreiben sie|verfasse|verfassen sie)\s+(?:jetzt\s+)?"
+    r"(?:einen|eine|deinen|ihren)\s+(?:kommentar|antwort)\W*",
+    r"(?:comentar|commenter|commentare|skomentuj)\s+(?:este|esta|cet|cette|questo|questa)?\s*"
+    r"(?:artículo|noticia|entrada|article|articolo|billet)?\W*",
+    r"(?:teilen|teile|sharen|partager|compartir|condividi|udostępnij|delen)(?:\s+(?:sie|dies|das|es|"
+    r"diesen artikel|cet article|este artículo|mit|en|su|on))*\W*",
+    r"(?:neueste|aktuelle|letzte|weitere|mehr)\s+(?:artikel|beiträge|news|nachrichten|kolumnen|"
+    r"meldungen|themen|videos|posts)\b.{0,40}",
+    r"(?:recent|latest|more|popular|top)\s+(?:posts|articles|stories|news)\b.{0,40}",
+    r"(?:derniers articles|dernières actualités|pour approfondir|últimas noticias|ultime notizie)\W*",
     r"(?:à lire aussi|lire aussi|sur le même sujet|articles similaires|dans la même rubrique|"
     r"te puede interesar|noticias relacionadas|artículos relacionados|leggi anche|articoli correlati|"
     r"zobacz (?:też|także)|czytaj (?:też|także))\W*",
@@ -96,7 +107,7 @@ def is_stop_line(line: str) -> bool:
 
 def residue_mask(lines: list[str]) -> list[bool]:
     """Mark residue lines, including captions that the page repeated (image alt + caption)."""
-    mask = [is_residue_line(line) for line in lines]
+    mask = [is_residue_line(line) or is_stop_line(line) for line in lines]
     for i in range(1, len(lines)):
         if lines[i] == lines[i - 1] and len(_WORDS_RE.findall(lines[i])) <= 40:
             mask[i - 1] = mask[i] = True

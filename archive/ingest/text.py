@@ -135,10 +135,19 @@ def _search_near(units: list[str], lines: list[Line], anchor: int, start: int, e
             continue
         if meta.date is None:
             _take_segments(unit, meta, 0.5, dates_only=True)
-        if not meta.authors:
-            names = byline_names(unit) or ([clean_name(unit)] if _name_beside_date(units, i) else [])
+        bylineish = lines[i].kind not in (GOOD, NEAR) and lines[i].words <= 12 and unit != meta.title
+        if not meta.authors and bylineish:
+            names = _labelled_names(unit) or ([clean_name(unit)] if _name_beside_date(units, i) else [])
             if names:
                 meta.add_authors(names, 0.5)
+
+
+def _labelled_names(unit: str) -> list[str]:
+    """Names of a line that says it is a byline: a byline label, or a date beside the name."""
+    byline = parse_byline(unit)
+    if byline:
+        return byline[0]
+    return byline_names(unit) if find_dateline(unit) else []
 
 
 def _name_beside_date(units: list[str], i: int) -> bool:
