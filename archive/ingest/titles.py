@@ -21,14 +21,15 @@ from pathlib import Path
 from .blocks import BAD, GOOD, JUNK, SHORT, Line
 
 MODEL_PATH = Path(__file__).with_name("title_model.json")
-ABOVE, BELOW = 25, 3
+ABOVE, BELOW = 40, 3
 _CONTENT_WORD_RE = re.compile(r"[^\W\d_]{4,}")
 FEATURES = (
     "bias", "near", "above", "inside", "log_distance", "log_words", "one_or_two_words",
     "three_to_fifteen", "over_twenty", "full_stop", "colon_end", "question_end", "pipe",
     "digits", "meta", "good", "short", "bad", "junk", "meta_below", "meta_above",
     "overlap", "repeated", "position", "capitalised", "upper", "first_line", "short_around",
-    "name", "blank_around",
+    "name", "blank_around", "log_next_words", "shorter_than_next", "lede_like", "between",
+    "prev_short", "two_to_twelve",
 )
 
 
@@ -51,6 +52,7 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
         if not text or line.words > 40 or line.kind == JUNK or i >= start and not _heading_shaped(line):
             continue
         distance = start - i
+        following = next((lines[j] for j in range(i + 1, min(len(lines), i + 4)) if lines[j].kind != JUNK), line)
         tokens = text.split()
         content = [w.casefold() for w in _CONTENT_WORD_RE.findall(text)]
         overlap = sum(block_words[w] > 0 for w in content) / len(content) if content else 0.0
@@ -69,6 +71,10 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
             sum(t[:1].isupper() for t in tokens) / len(tokens), float(text.isupper()),
             float(i == 0), sum(around) / len(around) if around else 0.0,
             float(is_name(text)), float(line.alone),
+            math.log1p(following.words), float(line.words < following.words),
+            float(line.words >= 13 and text.endswith(".")),
+            math.log1p(sum(1 for j in range(i + 1, start) if lines[j].kind != JUNK)),
+            float(i > 0 and lines[i - 1].kind == SHORT), float(2 <= line.words <= 12),
         ]
     return vectors
 
