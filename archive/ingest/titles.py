@@ -52,7 +52,8 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
         if not text or line.words > 40 or line.kind == JUNK or i >= start and not _heading_shaped(line):
             continue
         distance = start - i
-        following = next((lines[j] for j in range(i + 1, min(len(lines), i + 4)) if lines[j].kind != JUNK), line)
+        after = range(i + 1, min(len(lines), i + 4))
+        following = next((lines[j] for j in after if lines[j].kind != JUNK), line)
         tokens = text.split()
         content = [w.casefold() for w in _CONTENT_WORD_RE.findall(text)]
         overlap = sum(block_words[w] > 0 for w in content) / len(content) if content else 0.0
