@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -22,6 +23,11 @@ _LEADING_HEADING_RE = re.compile(r"^\s*<h([2-6])>.*?</h\1>\s*", re.DOTALL)
 # A block of at most this many words, this share of it link text, is navigation.
 _LINK_BLOCK_WORDS = 20
 _LINK_BLOCK_SHARE = 0.7
+# Linked headings in the body from which it reads as a list of teasers.
+_TEASER_HEADLINES = 5
+_SEARCH_URL_RE = re.compile(
+    r"[?&](?:q|query|search|suche|keywords?)=|/(?:search|suche|recherche)(?:/|$|\?)", re.I
+)
 # htmldate's extensive search guesses dates from any text on the page; we never invent one.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
@@ -42,14 +48,16 @@ def extract_html(markup: str) -> Draft:
     )
     if doc is None or doc.body is None:
         raise IngestError("No article text found on this page")
-    body_html = sanitize_html(build_html_output(doc))
+    body_html = extracted = sanitize_html(build_html_output(doc))
     paragraphs = html_paragraphs(body_html)
     trimmed = _without_link_blocks(body_html)
     if trimmed != body_html and (kept := html_paragraphs(trimmed)):
         body_html, paragraphs = trimmed, kept
     if not paragraphs:
         raise IngestError("No article text found on this page")
-    return _build_draft(page, doc, body_html, paragraphs)
+    draft = _build_draft(page, doc, body_html, paragraphs)
+    draft.warnings += _page_kind_warnings(page, draft.source_url, extracted)
+    return draft
 
 
 def html_paragraphs(body_html: str) -> list[str]:
@@ -85,6 +93,29 @@ def _without_link_blocks(body_html: str) -> str:
     if not dropped:
         return body_html
     return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+
+
+def _page_kind_warnings(page: PageMeta, url: str, body_html: str) -> list[str]:
+    """Warnings for a page that may not be one article, or IngestError when it plainly is a
+    list of teasers. A real article refused costs more than a list flagged, so refusal
+    needs a body of linked headlines, mostly link text, on a page not calling itself an
+    article."""
+    root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+    text = len(" ".join(root.text_content().split())) or 1
+    linked = sum(len(" ".join(a.text_content().split())) for a in root.iter("a")) / text
+    headlines = sum(1 for h in root.iter("h2", "h3", "h4") if h.find(".//a") is not None)
+    if headlines >= _TEASER_HEADLINES and linked >= 0.5 and not page.declares_article:
+        raise IngestError("This page is a list of teasers (linked headlines), not one article")
+    warnings = []
+    if linked >= 0.5 or (headlines >= _TEASER_HEADLINES and linked >= 0.3):
+        warnings.append("This page may be a list of teasers rather than one article: check the body")
+    path = urlsplit(url).path if url else None
+    listing = headlines >= 2 or linked >= 0.2  # pages often name their home page as canonical
+    if path in ("", "/") and listing and not page.declares_article:
+        warnings.append("This page's address is a site's front page: check it is one article")
+    if url and _SEARCH_URL_RE.search(url) and not page.declares_article:
+        warnings.append("This page's address looks like a search: check it is one article")
+    return warnings
 
 
 def _parse(markup: str) -> lxml_html.HtmlElement:

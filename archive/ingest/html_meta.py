@@ -54,6 +54,8 @@ class PageMeta:
     url: str = ""
     language: str = ""
     description: str = ""
+    # The page calls itself an article (og:type article, a JSON-LD Article).
+    declares_article: bool = False
     # What each source on the page says, as (source, value) in page order, for the fields
     # where sources disagree often enough that the choice is made by agreement.
     titles: list[tuple[str, str]] = field(default_factory=list)
@@ -90,6 +92,7 @@ def read_page_meta(tree: lxml_html.HtmlElement) -> PageMeta:
     meta.description = _first(
         _text(ld.get("description")), tags.get("og:description"), tags.get("description")
     )
+    meta.declares_article = bool(ld) or tags.get("og:type", "").lower() == "article"
     meta.titles = _title_sources(tree, tags, ld)
     meta.bylines = _byline_sources(tree, tags, ld)
     meta.dates = _date_sources(tree, tags, ld, meta.url)
@@ -558,7 +561,7 @@ def choose_date(sources: list[tuple[str, FoundDate]]) -> tuple[FoundDate | None,
     """The publication date most independent sources give, and how sure we are.
 
     A date in the URL is set when the page is published and rarely wrong; a modification
-    date is never a publication date. Dates said by one source only still count: htmldate
+    date the page states is not counted. Dates said by one source only still count: htmldate
     alone was right about twice as often as wrong.
     """
     support: dict = {}

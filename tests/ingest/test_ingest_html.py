@@ -166,3 +166,104 @@ def test_a_utf16_label_on_an_8bit_page_is_read_as_utf8():
     page = f"<html>{head}<body><article>{body}</article></body></html>"
     draft = extract(page.encode("utf-8"), "p.html")
     assert "Zoë met officials" in draft.body_text
+
+
+def _page(head: str = "", body: str = BODY, before: str = "") -> bytes:
+    """A saved page with `head` in its <head> and `before` above the article's paragraphs."""
+    return f"<html><head>{head}</head><body>{before}<article>{body}</article></body></html>".encode()
+
+
+def test_the_h1_wins_when_another_source_says_it_too():
+    head = (
+        "<title>Talks resume in Geneva | Example News</title>"
+        "<meta property='og:title' content='Geneva: a new round'>"
+    )
+    draft = extract(_page(head, before="<h1>Talks resume in Geneva</h1>"), "p.html")
+    assert draft.title == "Talks resume in Geneva"  # <h1> and <title> without its tail agree
+    assert draft.confidence["title"] >= 0.9
+
+
+def test_an_h1_naming_the_site_is_not_the_headline():
+    head = (
+        "<title>Talks resume in Geneva | Example News</title>"
+        "<meta property='og:site_name' content='Example News'>"
+        "<meta property='og:title' content='Talks resume in Geneva'>"
+    )
+    draft = extract(_page(head, before="<h1>Example News</h1>"), "p.html")
+    assert draft.title == "Talks resume in Geneva"
+
+
+def test_a_kicker_in_the_h1_is_left_out():
+    head = "<meta property='og:title' content='Talks resume in Geneva'>"
+    draft = extract(_page(head, before="<h1>Diplomacy Talks resume in Geneva</h1>"), "p.html")
+    assert draft.title == "Talks resume in Geneva"
+
+
+def test_one_source_naming_an_author_is_not_enough():
+    head = "<meta name='author' content='Jane Roe'>"
+    assert extract(_page(head), "p.html").authors == []
+    byline = "<p class='byline'>By Jane Roe</p>"
+    draft = extract(_page(head, before=byline), "p.html")
+    assert draft.authors == ["Jane Roe"]  # <meta> and the byline element agree
+    assert draft.confidence["authors"] >= 0.8
+
+
+def test_desks_and_wires_are_not_authors():
+    for desk in ("Redaktion", "dpa", "Staff", "Example News"):
+        head = f"<meta name='author' content='{desk}'><meta property='og:site_name' content='Example News'>"
+        draft = extract(_page(head, before=f"<span class='author'>{desk}</span>"), "p.html")
+        assert draft.authors == [], desk
+
+
+def test_independent_date_sources_outvote_one():
+    head = (
+        "<link rel='canonical' href='https://example.com/2019/03/04/talks'>"
+        "<meta name='date' content='2019-03-09'>"
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2019-03-04"}</script>'
+    )
+    draft = extract(_page(head), "p.html")
+    assert draft.published == datetime.date(2019, 3, 4)  # the URL and JSON-LD agree
+
+
+def test_a_utc_time_is_read_in_the_page_time_zone():
+    head = "<meta property='article:published_time' content='2022-11-06T23:00:00Z'>"
+    before = "<time datetime='2022-11-07T00:00:00+01:00'>7 November 2022</time>"
+    assert extract(_page(head, before=before), "p.html").published == datetime.date(2022, 11, 7)
+
+
+def test_a_modification_date_is_not_a_publication_date():
+    head = (
+        "<meta property='article:modified_time' content='2021-05-05'>"
+        "<meta property='og:updated_time' content='2021-05-05'>"
+        "<meta property='article:published_time' content='2021-05-03'>"
+    )
+    assert extract(_page(head), "p.html").published == datetime.date(2021, 5, 3)
+
+
+TEASERS = "".join(
+    f"<h2><a href='/story/{n}'>Story number {n} about the talks in Geneva</a></h2>"
+    f"<p><a href='/story/{n}'>Read the whole story number {n} on our site</a></p>"
+    for n in range(12)
+)
+
+
+def test_a_list_of_teasers_is_refused():
+    with pytest.raises(IngestError, match="list of teasers"):
+        extract(_page("<title>Latest news</title>", body=TEASERS), "front.html")
+
+
+def test_a_teaser_list_calling_itself_an_article_is_only_flagged():
+    head = "<title>Latest news</title><meta property='og:type' content='article'>"
+    draft = extract(_page(head, body=TEASERS + BODY), "front.html")
+    assert any("list of teasers" in w for w in draft.warnings)
+
+
+def test_real_articles_are_not_flagged_as_lists():
+    assert not any("teasers" in w or "front page" in w for w in extract(PAGE.encode(), "p.html").warnings)
+
+
+def test_short_link_blocks_are_dropped_from_the_body():
+    links = "<p><a href='/next'>Next article: the summit in Vienna</a></p>"
+    draft = extract(_page(body=BODY + links), "p.html")
+    assert "Next article" not in draft.body_text and "Next article" not in draft.body_html
+    assert draft.body_text.startswith("Paragraph 1")
