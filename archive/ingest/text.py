@@ -25,8 +25,8 @@ _BLANK_LINES_RE = re.compile(r"\n\s*\n")
 _HEADER_LIMIT = 8
 _SENTENCE_END = (".", "!", "?", "”", '"', ":", ";")
 _TAG_SPLIT_RE = re.compile(r"\s*,\s*")
-_NEAR_BEFORE, _NEAR_AFTER = 12, 25
-_SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•]\s+")
+_NEAR_BEFORE, _NEAR_AFTER, _NEAR_SUFFIX_WORDS = 12, 25, 8
+_SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•⋅/]\s+|\s{3,}")
 _LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
 
@@ -134,12 +134,22 @@ def _search_near(units: list[str], lines: list[Line], anchor: int, start: int, e
         if lines[i].words > 40 or i in range(start, end) and lines[i].kind == GOOD and lines[i].words > 25:
             continue
         if meta.date is None:
-            _take_segments(unit, meta, 0.5, dates_only=True)
+            _take_near_date(unit, meta)
         bylineish = lines[i].kind not in (GOOD, NEAR) and lines[i].words <= 12 and unit != meta.title
         if not meta.authors and bylineish:
             names = _labelled_names(unit) or ([clean_name(unit)] if _name_beside_date(units, i) else [])
             if names:
                 meta.add_authors(names, 0.5)
+
+
+def _take_near_date(unit: str, meta: _Meta) -> None:
+    """A dateline near the headline, even with a few words of metadata after it
+    ("25.08.2015 22:30 (1599 x gelesen)", "31.01.2016 Hardware")."""
+    for seg in _segments(unit):
+        found = find_dateline(seg)
+        if found and len(found.suffix.split()) <= _NEAR_SUFFIX_WORDS:
+            meta.set_date(found, 0.5)
+            return
 
 
 def _labelled_names(unit: str) -> list[str]:
