@@ -10,7 +10,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.htmlprocessing import build_html_output
 
-from .dates import DAY, MONTH, FoundDate, parse_date
+from .dates import DAY, MONTH, FoundDate, find_dateline, parse_date
 from .draft import Draft, count_words
 from .errors import IngestError
 from .html_meta import PageMeta, choose_authors, choose_date, choose_title, read_page_meta
@@ -23,6 +23,9 @@ _LEADING_HEADING_RE = re.compile(r"^\s*<h([2-6])>.*?</h\1>\s*", re.DOTALL)
 # A block of at most this many words, this share of it link text, is navigation.
 _LINK_BLOCK_WORDS = 20
 _LINK_BLOCK_SHARE = 0.7
+# Visible blocks of a page, as a reviewer reads them; lines past the cap are page furniture.
+_PAGE_BLOCKS = (*_BLOCKS, "h1", "td", "dd", "dt", "div", "section", "article", "header", "footer")
+_MAX_LINES = 2000
 # Linked headings in the body from which it reads as a list of teasers.
 _TEASER_HEADLINES = 5
 _SEARCH_URL_RE = re.compile(
@@ -57,7 +60,53 @@ def extract_html(markup: str) -> Draft:
         raise IngestError("No article text found on this page")
     draft = _build_draft(page, doc, body_html, paragraphs)
     draft.warnings += _page_kind_warnings(page, draft.source_url, extracted)
+    draft.lines = page_lines(tree, draft)
     return draft
+
+
+def page_lines(tree: lxml_html.HtmlElement, draft: Draft) -> list[list[str]]:
+    """The page's visible text blocks in order, each with the role ingest gave it: the
+    headline, a byline, the dateline, the article's body, or dropped (menus, teasers,
+    comments), so a reviewer sees at a glance what was kept and what was left out."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    title = normalize_name(draft.title)
+    kept = {" ".join(p.split()) for p in draft.paragraphs}
+    article = " ".join(kept)
+    names = [normalize_name(a) for a in draft.authors]
+    lines = []
+    for block in body.iter(*_PAGE_BLOCKS):
+        if any(True for _ in block.iterdescendants(*_PAGE_BLOCKS)) or _hidden(block):
+            continue
+        text = " ".join(block.text_content().split())
+        if not text:
+            continue
+        lines.append([_line_role(text, title, kept, article, names, draft.published), text])
+        if len(lines) >= _MAX_LINES:
+            break
+    return lines
+
+
+def _line_role(text: str, title: str, kept: set[str], article: str, names, published) -> str:
+    """The role of one visible block of the page."""
+    if text in kept or (len(text) >= 20 and text in article):
+        return "article"
+    key = normalize_name(text)
+    if key and key == title:
+        return "title"
+    if len(text) <= 120:
+        if any(name and name in key for name in names):
+            return "byline"
+        found = find_dateline(text) if published else None
+        if found and found.date == published:
+            return "date"
+    return "dropped"
+
+
+def _hidden(block: lxml_html.HtmlElement) -> bool:
+    """True for blocks a browser never shows: inside <script>, <noscript>, <template>."""
+    return any(a.tag in ("script", "style", "noscript", "template") for a in block.iterancestors())
 
 
 def html_paragraphs(body_html: str) -> list[str]:
@@ -161,10 +210,17 @@ def _build_draft(page: PageMeta, doc, body_html: str, paragraphs: list[str]) -> 
         confidence={
             "title": title_conf,
             "authors": authors_conf,
-            "outlet": (0.9 if page.outlet else 0.5) if outlet else 0.0,
+            "outlet": _outlet_confidence(page.outlet, doc.sitename or ""),
             "published": date_conf,
         },
     )
+
+
+def _outlet_confidence(declared: str, guessed: str) -> float:
+    """1.0 when the page's og:site_name and trafilatura's guess agree, less when one speaks."""
+    if declared and normalize_name(declared) == normalize_name(guessed):
+        return 1.0
+    return 0.8 if declared else 0.5 if guessed else 0.0
 
 
 def _site_names(doc) -> list[str]:

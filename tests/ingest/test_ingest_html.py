@@ -139,12 +139,15 @@ def test_newspaper4k_pages(newspaper_pages):
 def test_page_urls_that_are_not_http_are_dropped():
     from archive.ingest import extract
 
-    body = "".join(f"<p>Paragraph {n} on sanctions, Moscow and Washington in some depth.</p>"
-                   for n in range(12))
-    for meta in ('<meta property="og:url" content="javascript:alert(document.domain)//">',
-                 '<meta property="og:url" content=" JAVASCRIPT:alert(1)">',
-                 '<script type="application/ld+json">{"@type": "NewsArticle", '
-                 '"url": "data:text/html,<script>alert(1)</script>"}</script>'):
+    body = "".join(
+        f"<p>Paragraph {n} on sanctions, Moscow and Washington in some depth.</p>" for n in range(12)
+    )
+    for meta in (
+        '<meta property="og:url" content="javascript:alert(document.domain)//">',
+        '<meta property="og:url" content=" JAVASCRIPT:alert(1)">',
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"url": "data:text/html,<script>alert(1)</script>"}</script>',
+    ):
         page = f"<html><head><title>T</title>{meta}</head><body><article>{body}</article></body></html>"
         assert extract(page.encode(), "p.html").source_url == ""
 
@@ -160,8 +163,9 @@ def test_an_inferred_first_of_the_month_is_month_precision():
 def test_a_utf16_label_on_an_8bit_page_is_read_as_utf8():
     from archive.ingest import extract
 
-    body = "".join(f"<p>Paragraph {n}: Zoë met officials in Kyiv about sanctions relief.</p>"
-                   for n in range(12))
+    body = "".join(
+        f"<p>Paragraph {n}: Zoë met officials in Kyiv about sanctions relief.</p>" for n in range(12)
+    )
     head = '<head><meta charset="utf-16"><title>Zoë</title></head>'
     page = f"<html>{head}<body><article>{body}</article></body></html>"
     draft = extract(page.encode("utf-8"), "p.html")
@@ -267,3 +271,22 @@ def test_short_link_blocks_are_dropped_from_the_body():
     draft = extract(_page(body=BODY + links), "p.html")
     assert "Next article" not in draft.body_text and "Next article" not in draft.body_html
     assert draft.body_text.startswith("Paragraph 1")
+
+
+def test_lines_mark_what_was_kept_and_what_was_dropped():
+    draft = extract(PAGE.encode(), "p.html")
+    roles = {text: role for role, text in draft.lines}
+    assert roles["Talks resume in Geneva after pause"] == "title"
+    assert roles[draft.paragraphs[0]] == "article"
+    assert roles["Copyright Example News"] == "dropped"
+    assert not any("SCRIPT TEXT" in text for _, text in draft.lines)
+    assert {role for role, _ in draft.lines} <= {"title", "byline", "date", "article", "dropped"}
+
+
+def test_confidence_follows_agreement():
+    agreed = extract(PAGE.encode(), "p.html").confidence
+    alone = extract(_page("<meta property='og:title' content='Talks resume in Geneva'>"), "p.html").confidence
+    assert agreed["title"] > alone["title"]
+    assert agreed["published"] > alone["published"]
+    assert alone["authors"] == 0.0
+    assert set(agreed) == {"title", "authors", "outlet", "published"}
