@@ -32,6 +32,7 @@ class Line:
     words: int
     repeated: bool = False
     alone: bool = False  # a block of its own between blank lines, as headings often stand
+    density: float = 0.0  # share of the line's words that are stop words of its language
 
 
 def classify(units: list[str], junk: list[bool], stop_words: frozenset[str],
@@ -44,7 +45,8 @@ def classify(units: list[str], junk: list[bool], stop_words: frozenset[str],
         words = _WORD_RE.findall(unit)
         count = len(words) if not _CJK_RE.search(unit) else max(len(words), len(_CJK_RE.findall(unit)) // 2)
         kind = JUNK if is_junk else _kind(unit, words, count, stop_words, single)
-        lines.append(Line(unit, kind, count, repeats[unit] > 1 and count <= 12, single))
+        density = sum(w.casefold() in stop_words for w in words) / len(words) if words else 0.0
+        lines.append(Line(unit, kind, count, repeats[unit] > 1 and count <= 12, single, density))
     return lines
 
 
@@ -103,10 +105,10 @@ def article_block(lines: list[Line]) -> tuple[int, int]:
             return best_start, i
         if lines[i].kind == GOOD:
             words += lines[i].words
-    return best_start, _list_after(lines, best_end)
+    return best_start, list_after(lines, best_end)
 
 
-def _list_after(lines: list[Line], end: int) -> int:
+def list_after(lines: list[Line], end: int) -> int:
     """Extend the block over a list that closes the article ("Key points:" and its items)."""
     item = end + 1 if end < len(lines) and lines[end].text.endswith(":") else end
     if item == end or item < len(lines) and _LIST_ITEM_RE.match(lines[item].text):

@@ -50,6 +50,11 @@ def _word_languages() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def _list_size(name: str) -> int:
+    return len(justext.get_stoplist(name))
+
+
+@cache
 def stop_words(language: str) -> frozenset[str]:
     """The stop words of a language (ISO code or jusText name); English when unknown."""
     names = {code: name for name, code in _codes().items() if code and name not in _ALIASES}
@@ -69,7 +74,9 @@ def detect(text: str) -> tuple[str, float]:
             counts[name] += times
     if not counts:
         return "", 0.0
-    best, hits = counts.most_common(1)[0]
+    # Ties go to the language whose list is shorter: its words are the more telling.
+    best = max(counts, key=lambda name: (counts[name], -_list_size(name), name))
+    hits = counts[best]
     return best, hits / len(tokens)
 
 

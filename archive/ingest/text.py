@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import titles
+from . import line_model, titles
 from .blocks import GOOD, JUNK, NEAR, SHORT, Line, article_block, classify
 from .bylines import byline_names, clean_name, is_name, parse_bio, parse_byline, same_person
 from .dates import FoundDate, find_dateline
@@ -54,8 +54,9 @@ class _Meta:
             self.confidence["published"] = confidence
 
 
-def _read_page(text: str) -> tuple[list[str], list[bool], list[Line], int, int, str]:
-    """Units, residue mask, classified lines and the article block [start, end) of a capture."""
+def _read_page(text: str, *, learned: bool = True) -> tuple[list[str], list[bool], list[Line], int, int, str]:
+    """Units, residue mask, classified lines and the article block [start, end) of a capture;
+    with `learned`, the block as the line model sees it and its sure furniture masked."""
     units, alone = _units(text)
     mask = residue_mask(units)
     # The article's language shows in its prose lines, not in an English menu around it.
@@ -64,6 +65,9 @@ def _read_page(text: str) -> tuple[list[str], list[bool], list[Line], int, int, 
     start, end = article_block(lines)
     if end == 0:  # no line reads as prose (a short note): the whole capture is the candidate
         start, end = 0, len(units)
+    elif learned:
+        start, end, drop = line_model.refine(lines, start, end)
+        mask = [m or i in drop for i, m in enumerate(mask)]
     return units, mask, lines, start, end, language_code(language, density)
 
 
