@@ -44,13 +44,14 @@ def classify(units: list[str], junk: list[bool], stop_words: frozenset[str],
     for unit, is_junk, single in zip(units, junk, alone, strict=True):
         words = _WORD_RE.findall(unit)
         count = len(words) if not _CJK_RE.search(unit) else max(len(words), len(_CJK_RE.findall(unit)) // 2)
-        kind = JUNK if is_junk else _kind(unit, words, count, stop_words, single)
-        density = sum(w.casefold() in stop_words for w in words) / len(words) if words else 0.0
+        stops = sum(w.casefold() in stop_words for w in words)
+        kind = JUNK if is_junk else _kind(unit, count, stops, single)
+        density = stops / len(words) if words else 0.0
         lines.append(Line(unit, kind, count, repeats[unit] > 1 and count <= 12, single, density))
     return lines
 
 
-def _kind(unit: str, words: list[str], count: int, stop_words: frozenset[str], alone: bool) -> str:
+def _kind(unit: str, count: int, stops: int, alone: bool) -> str:
     ends_sentence = bool(_SENTENCE_END_RE.search(unit))
     if alone and count <= 15 and not unit.endswith((".", "…", ";", ",")):
         return SHORT  # a heading standing between blank lines, even when it is a question
@@ -58,9 +59,8 @@ def _kind(unit: str, words: list[str], count: int, stop_words: frozenset[str], a
         return GOOD if count >= 20 and ends_sentence else SHORT if count < 10 else BAD
     if count < 5:
         # "Late NUL and escape.": a short sentence, neutral-to-good beside prose.
-        has_stop = any(w.casefold() in stop_words for w in words)
-        return NEAR if count >= 3 and has_stop and unit.endswith((".", "!", "?")) else SHORT
-    density = sum(w.casefold() in stop_words for w in words) / count
+        return NEAR if count >= 3 and stops and unit.endswith((".", "!", "?")) else SHORT
+    density = stops / count
     if count >= 10 and density >= 0.2 and (ends_sentence or count >= 30):
         return GOOD
     if density >= 0.3 and ends_sentence:

@@ -11,11 +11,14 @@ and committed as ``line_model.json``; without the file the rules' block stands.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
 from functools import cache
 from pathlib import Path
+
+import numpy as np
 
 from .blocks import BAD, GOOD, JUNK, NEAR, SHORT, Line, list_after
 from .residue import is_stop_line
@@ -31,29 +34,32 @@ FEATURES = (
     "after_block", "before_block",
 )
 _KINDS = (GOOD, NEAR, SHORT, BAD, JUNK)
+_DIGIT_RE = re.compile(r"\d")
 _BULLET_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
 
 def features(lines: list[Line], start: int, end: int) -> list[list[float]]:
     """A feature vector per line, in FEATURES order."""
     n = len(lines)
-    good = [line.kind == GOOD for line in lines]
+    good = [0, *itertools.accumulate(line.kind == GOOD for line in lines)]
+    words = [0, *itertools.accumulate(line.words for line in lines)]
     vectors = []
     for i, line in enumerate(lines):
         text = line.text
-        window = range(max(0, i - 3), min(n, i + 4))
-        others = [j for j in window if j != i]
+        low, high = max(0, i - 3), min(n, i + 4)
+        others = high - low - 1
+        good_around = (good[high] - good[low] - (line.kind == GOOD)) / max(others, 1)
+        words_around = (words[high] - words[low] - line.words) / max(others, 1)
         distance = 0 if start <= i < end else (start - i if i < start else i - end + 1)
         vectors.append([
             1.0, *(float(line.kind == kind) for kind in _KINDS), math.log1p(line.words),
             line.density, float(text.endswith((".", "!", "?", "”", '"'))), float(line.alone),
             float(line.repeated), i / n, float(text.endswith(":")),
             min(len(_LINK_MARKS_RE.findall(text)), 5) / 5,
-            sum(ch.isdigit() for ch in text) / max(len(text), 1), float(text.isupper()),
+            len(_DIGIT_RE.findall(text)) / max(len(text), 1), float(text.isupper()),
             float(bool(_BULLET_RE.match(text))), float(distance == 0), math.log1p(distance),
-            sum(good[j] for j in others) / max(len(others), 1),
-            math.log1p(sum(lines[j].words for j in others) / max(len(others), 1)),
-            float(i > 0 and good[i - 1]), float(i + 1 < n and good[i + 1]),
+            good_around, math.log1p(words_around),
+            float(i > 0 and lines[i - 1].kind == GOOD), float(i + 1 < n and lines[i + 1].kind == GOOD),
             float(i >= end), float(i < start),
         ])
     return vectors
@@ -73,11 +79,8 @@ def probabilities(lines: list[Line], start: int, end: int) -> list[float] | None
     weights = _weights()
     if weights is None or not lines:
         return None
-    out = []
-    for vector in features(lines, start, end):
-        z = sum(w * x for w, x in zip(weights, vector, strict=True))
-        out.append(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))))
-    return out
+    z = np.clip(np.array(features(lines, start, end)) @ np.array(weights), -30.0, 30.0)
+    return (1 / (1 + np.exp(-z))).tolist()
 
 
 def refine(lines: list[Line], start: int, end: int) -> tuple[int, int, set[int]]:

@@ -22,6 +22,7 @@ from .blocks import BAD, GOOD, JUNK, SHORT, Line
 
 MODEL_PATH = Path(__file__).with_name("title_model.json")
 ABOVE, BELOW = 40, 3
+_DIGIT_RE = re.compile(r"\d")
 _CONTENT_WORD_RE = re.compile(r"[^\W\d_]{4,}")
 FEATURES = (
     "bias", "near", "above", "inside", "log_distance", "log_words", "one_or_two_words",
@@ -64,7 +65,7 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
             float(3 <= line.words <= 15), float(line.words > 20),
             float(text.endswith(".") and not text.endswith("...")), float(text.endswith(":")),
             float(text.endswith(("?", "!"))), float("|" in text),
-            sum(ch.isdigit() for ch in text) / len(text), float(meta.get(i, False)),
+            len(_DIGIT_RE.findall(text)) / len(text), float(meta.get(i, False)),
             float(line.kind == GOOD), float(line.kind == SHORT), float(line.kind == BAD),
             float(line.kind == JUNK), float(meta.get(i + 1, False) or meta.get(i + 2, False)),
             float(meta.get(i - 1, False) or meta.get(i - 2, False)), overlap,
