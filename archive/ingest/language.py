@@ -69,15 +69,19 @@ def detect(text: str) -> tuple[str, float]:
         return "", 0.0
     index = _word_languages()
     counts: Counter[str] = Counter()
+    evidence: Counter[str] = Counter()
     for token, times in Counter(tokens).items():
-        for name in index.get(token, ()):
+        names = index.get(token, ())
+        for name in names:
             counts[name] += times
+            # "the" is on 77 lists (German's among them), "und" on few: a word tells in
+            # proportion to how few languages share it.
+            evidence[name] += times / len(names)
     if not counts:
         return "", 0.0
     # Ties go to the language whose list is shorter: its words are the more telling.
-    best = max(counts, key=lambda name: (counts[name], -_list_size(name), name))
-    hits = counts[best]
-    return best, hits / len(tokens)
+    best = max(evidence, key=lambda name: (round(evidence[name], 6), -_list_size(name), name))
+    return best, counts[best] / len(tokens)
 
 
 def guess_language(text: str) -> str:
