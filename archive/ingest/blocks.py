@@ -42,9 +42,9 @@ def classify(units: list[str], junk: list[bool], stop_words: frozenset[str],
     lines = []
     alone = alone or [False] * len(units)
     for unit, is_junk, single in zip(units, junk, alone, strict=True):
-        words = _WORD_RE.findall(unit)
+        words = _WORD_RE.findall(unit.casefold())
         count = len(words) if not _CJK_RE.search(unit) else max(len(words), len(_CJK_RE.findall(unit)) // 2)
-        stops = sum(w.casefold() in stop_words for w in words)
+        stops = sum(map(stop_words.__contains__, words))
         kind = JUNK if is_junk else _kind(unit, count, stops, single)
         density = stops / len(words) if words else 0.0
         lines.append(Line(unit, kind, count, repeats[unit] > 1 and count <= 12, single, density))

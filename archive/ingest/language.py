@@ -19,6 +19,7 @@ _TOKEN_RE = re.compile(r"[^\W\d_]+")
 # jusText lists that duplicate another under a second name.
 _ALIASES = {"Simple_English": "English", "Belarusian_Taraskievica": "Belarusian"}
 _MIN_TOKENS = 20
+_SAMPLE_CHARS = 8000  # a few paragraphs tell the language; whole pages only cost time
 
 
 def _ascii(name: str) -> str:
@@ -64,7 +65,7 @@ def stop_words(language: str) -> frozenset[str]:
 
 def detect(text: str) -> tuple[str, float]:
     """(jusText list name, stop-word density in it) for the language whose stop words dominate."""
-    tokens = _TOKEN_RE.findall(text[:20000].casefold())
+    tokens = _TOKEN_RE.findall(text[:_SAMPLE_CHARS].casefold())
     if len(tokens) < _MIN_TOKENS:
         return "", 0.0
     index = _word_languages()

@@ -11,9 +11,7 @@ and committed as ``line_model.json``; without the file the rules' block stands.
 
 from __future__ import annotations
 
-import itertools
 import json
-import math
 import re
 from functools import cache
 from pathlib import Path
@@ -38,31 +36,37 @@ _DIGIT_RE = re.compile(r"\d")
 _BULLET_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
 
-def features(lines: list[Line], start: int, end: int) -> list[list[float]]:
-    """A feature vector per line, in FEATURES order."""
+def features(lines: list[Line], start: int, end: int) -> np.ndarray:
+    """A feature row per line, in FEATURES order (columns computed for all lines at once)."""
     n = len(lines)
-    good = [0, *itertools.accumulate(line.kind == GOOD for line in lines)]
-    words = [0, *itertools.accumulate(line.words for line in lines)]
-    vectors = []
-    for i, line in enumerate(lines):
-        text = line.text
-        low, high = max(0, i - 3), min(n, i + 4)
-        others = high - low - 1
-        good_around = (good[high] - good[low] - (line.kind == GOOD)) / max(others, 1)
-        words_around = (words[high] - words[low] - line.words) / max(others, 1)
-        distance = 0 if start <= i < end else (start - i if i < start else i - end + 1)
-        vectors.append([
-            1.0, *(float(line.kind == kind) for kind in _KINDS), math.log1p(line.words),
-            line.density, float(text.endswith((".", "!", "?", "”", '"'))), float(line.alone),
-            float(line.repeated), i / n, float(text.endswith(":")),
-            min(len(_LINK_MARKS_RE.findall(text)), 5) / 5,
-            len(_DIGIT_RE.findall(text)) / max(len(text), 1), float(text.isupper()),
-            float(bool(_BULLET_RE.match(text))), float(distance == 0), math.log1p(distance),
-            good_around, math.log1p(words_around),
-            float(i > 0 and lines[i - 1].kind == GOOD), float(i + 1 < n and lines[i + 1].kind == GOOD),
-            float(i >= end), float(i < start),
-        ])
-    return vectors
+    texts = [line.text for line in lines]
+    kind = np.array([_KINDS.index(line.kind) for line in lines])
+    words = np.array([line.words for line in lines], dtype=float)
+    good = (kind == 0).astype(float)
+    index = np.arange(n)
+    low, high = np.maximum(index - 3, 0), np.minimum(index + 4, n)
+    others = np.maximum(high - low - 1, 1)
+    good_sum, word_sum = np.concatenate([[0], np.cumsum(good)]), np.concatenate([[0], np.cumsum(words)])
+    distance = np.where(index < start, start - index, np.where(index >= end, index - end + 1, 0))
+    lengths = np.array([max(len(t), 1) for t in texts], dtype=float)
+    columns = [
+        np.ones(n), *((kind == k).astype(float) for k in range(len(_KINDS))), np.log1p(words),
+        np.array([line.density for line in lines]),
+        np.array([t.endswith((".", "!", "?", "”", '"')) for t in texts], dtype=float),
+        np.array([line.alone for line in lines], dtype=float),
+        np.array([line.repeated for line in lines], dtype=float), index / n,
+        np.array([t.endswith(":") for t in texts], dtype=float),
+        np.minimum([len(_LINK_MARKS_RE.findall(t)) for t in texts], 5) / 5,
+        np.array([len(_DIGIT_RE.findall(t)) for t in texts]) / lengths,
+        np.array([t.isupper() for t in texts], dtype=float),
+        np.array([bool(_BULLET_RE.match(t)) for t in texts], dtype=float),
+        (distance == 0).astype(float), np.log1p(distance),
+        (good_sum[high] - good_sum[low] - good) / others,
+        np.log1p((word_sum[high] - word_sum[low] - words) / others),
+        np.concatenate([[0.0], good[:-1]]), np.concatenate([good[1:], [0.0]]),
+        (index >= end).astype(float), (index < start).astype(float),
+    ]
+    return np.column_stack(columns)
 
 
 @cache
@@ -79,7 +83,7 @@ def probabilities(lines: list[Line], start: int, end: int) -> list[float] | None
     weights = _weights()
     if weights is None or not lines:
         return None
-    z = np.clip(np.array(features(lines, start, end)) @ np.array(weights), -30.0, 30.0)
+    z = np.clip(features(lines, start, end) @ np.array(weights), -30.0, 30.0)
     return (1 / (1 + np.exp(-z))).tolist()
 
 

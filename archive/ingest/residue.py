@@ -88,6 +88,7 @@ _STOP_PATTERNS = (
     r"te puede interesar|noticias relacionadas|artículos relacionados|leggi anche|articoli correlati|"
     r"zobacz (?:też|także)|czytaj (?:też|także))\W*",
 )
+_STOP_MAX_CHARS = 160  # no stop pattern matches a longer line
 _STOP_RE = re.compile("|".join(f"(?:{p})" for p in _STOP_PATTERNS), re.IGNORECASE)
 _WORDS_RE = re.compile(r"\S+")
 
@@ -102,7 +103,7 @@ def is_residue_line(line: str) -> bool:
 
 def is_stop_line(line: str) -> bool:
     """True for a line after which nothing belongs to the article (comments, share bar)."""
-    return bool(_STOP_RE.fullmatch(line.strip()))
+    return len(line) <= _STOP_MAX_CHARS and bool(_STOP_RE.fullmatch(line.strip()))
 
 
 def residue_mask(lines: list[str]) -> list[bool]:

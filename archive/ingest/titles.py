@@ -18,6 +18,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from .blocks import BAD, GOOD, JUNK, SHORT, Line
 
 MODEL_PATH = Path(__file__).with_name("title_model.json")
@@ -100,7 +102,9 @@ def best_title(vectors: dict[int, list[float]]) -> tuple[int | None, float]:
     weights = _weights()
     if not weights or not vectors:
         return None, 0.0
-    scores = {i: sum(w * x for w, x in zip(weights, v, strict=True)) for i, v in vectors.items()}
+    order = list(vectors)
+    values = np.array([vectors[i] for i in order]) @ np.array(weights)
+    scores = dict(zip(order, values.tolist(), strict=True))
     top = max(scores.values())
     total = sum(math.exp(s - top) for s in scores.values())
     best = max(scores, key=scores.__getitem__)
