@@ -88,7 +88,8 @@ def probabilities(lines: list[Line], start: int, end: int) -> list[float] | None
 
 
 def refine(lines: list[Line], start: int, end: int) -> tuple[int, int, set[int]]:
-    """The block found again from the model's scores, and the lines inside it to drop."""
+    """The block found again from the model's scores, and the lines inside it to drop: never
+    a line of prose, which the model may only move out of the block, not cut from its middle."""
     p = probabilities(lines, start, end)
     if p is None:
         return start, end, set()
@@ -105,5 +106,5 @@ def refine(lines: list[Line], start: int, end: int) -> tuple[int, int, set[int]]
         best_end = min(best_end, end)  # readers' comments stay out, however prose-like
     best_end = list_after(lines, best_end)
     drop = {i for i in range(best_start, best_end)
-            if p[i] < _DROP_BELOW and not _BULLET_RE.match(lines[i].text)}
+            if p[i] < _DROP_BELOW and lines[i].kind != GOOD and not _BULLET_RE.match(lines[i].text)}
     return best_start, best_end, drop

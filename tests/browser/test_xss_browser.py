@@ -31,6 +31,9 @@ PER_FILE = 9
 FILLER = ("Sanctions on the Kremlin and the Crimea question dominated the summit, while envoys in "
           "Washington and Moscow traded warnings about NATO, missiles and the Baltic states.")
 
+PROSE = ("and it is one of the things that the reporters in the room said they had not seen "
+         "before, although all of them had been there for many years.")
+
 # Installed before any page script: records CSP violations and any payload that calls out.
 INIT_SCRIPT = """
 window.__csp = [];
@@ -112,7 +115,8 @@ def text_capture(n: int, vectors: list[str]) -> bytes:
     """A raw text capture: a vector as the title line, in the byline's role and in body lines."""
     title = " ".join(vectors[0].split()).rstrip(".")
     lines = [f"{title} {marker(n)}", f"By Jane Hostile, {vectors[-1][:60]}", "14 March 2017"]
-    lines += [f"{FILLER} {v} {marker(n)} appears here." for v in vectors]
+    # Each vector sits inside ordinary prose, so that ingest reads its line as article text.
+    lines += [f"{FILLER} {v} {marker(n)} appears here, {PROSE}" for v in vectors]
     # A NUL makes a text file binary (refused, rightly): the HTML pages carry those vectors.
     return ("\n\n".join(lines) + "\n").replace("\x00", "").encode()
 
