@@ -50,6 +50,15 @@ _NOTICE_PATTERNS = (
 )
 _NOTICE_RE = re.compile("|".join(f"(?:{p})" for p in _NOTICE_PATTERNS), re.IGNORECASE)
 _NOTICE_HINT_RE = re.compile(r"cookie|e-?mail|correo", re.IGNORECASE)
+# The patterns above that end in ".*" (the rest match at most a few hundred characters).
+_LINE_MAX_CHARS = 560
+_OPEN_ENDED_RE = re.compile(
+    r"(?:tags?|topics?|filed under|categories|keywords)\s*:|enter (?:the )?anti-?spam code|"
+    r"your email address will not be published|required fields are marked|"
+    r"(?:banner |featured |top |header )?(?:image|photo|picture|photograph|illustration|caption)s?"
+    r"(?: credit)?\s*:|.{0,300}\((?:photo|image|picture|pic|credit)s?(?: by| credit| courtesy)?\b[^)]*\)\W*$",
+    re.IGNORECASE,
+)
 # A short menu entry: "• Current Edition". Longer bullet lines are article lists and stay.
 _MENU_BULLET_RE = re.compile(r"[•·▪●◦‣∙]\s*\S+(?:\s+\S+){0,3}")
 # Once the page's comment form or share bar starts, the article is over.
@@ -96,6 +105,8 @@ _WORDS_RE = re.compile(r"\S+")
 def is_residue_line(line: str) -> bool:
     """True for a line of page furniture (share bar, comment form, caption, menu, tag list)."""
     line = line.strip()
+    if len(line) > _LINE_MAX_CHARS:  # only the open-ended patterns can match a long line
+        return bool(_OPEN_ENDED_RE.match(line) or _NOTICE_HINT_RE.search(line) and _NOTICE_RE.fullmatch(line))
     if _LINE_RE.fullmatch(line) or _MENU_BULLET_RE.fullmatch(line):
         return True
     return bool(_NOTICE_HINT_RE.search(line) and _NOTICE_RE.fullmatch(line))

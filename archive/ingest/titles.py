@@ -74,7 +74,7 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
             float(line.repeated), i / len(lines),
             sum(t[:1].isupper() for t in tokens) / len(tokens), float(text.isupper()),
             float(i == 0), sum(around) / len(around) if around else 0.0,
-            float(is_name(text)), float(line.alone),
+            float(line.words <= 6 and is_name(text)), float(line.alone),
             math.log1p(following.words), float(line.words < following.words),
             float(line.words >= 13 and text.endswith(".")),
             math.log1p(sum(1 for j in range(i + 1, start) if lines[j].kind != JUNK)),
