@@ -23,6 +23,7 @@ from .sanitize import text_to_html
 
 _BLANK_LINES_RE = re.compile(r"\n\s*\n")
 _HEADER_LIMIT = 8
+_FOOTER_LIMIT = 40  # an author box and bio are a few lines; never walk a whole long list
 _SENTENCE_END = (".", "!", "?", "”", '"', ":", ";")
 _TAG_SPLIT_RE = re.compile(r"\s*,\s*")
 _NEAR_BEFORE, _NEAR_AFTER, _NEAR_SUFFIX_WORDS = 12, 25, 8
@@ -130,7 +131,7 @@ def _search_near(units: list[str], lines: list[Line], anchor: int, start: int, e
     """
     limit = next((i for i in range(end, min(len(units), end + _NEAR_AFTER))
                   if is_stop_line(units[i])), min(len(units), end + _NEAR_AFTER))
-    window = range(max(0, anchor - _NEAR_BEFORE), limit)
+    window = range(max(0, anchor - _NEAR_BEFORE), min(limit, anchor + _NEAR_BEFORE + _NEAR_AFTER + 40))
     for i in sorted(window, key=lambda i: (abs(i - anchor), i)):
         if meta.date is not None and meta.authors:
             return
@@ -291,7 +292,7 @@ def _read_footer(units: list[str], start: int, meta: _Meta) -> int:
     """
     end = len(units)
     j = len(units)
-    while j > start + 1:
+    while j > max(start + 1, len(units) - _FOOTER_LIMIT):
         kind = _footer_kind(units[j - 1], units[j : j + 1], meta)
         if kind is None:
             break
