@@ -29,7 +29,7 @@ _NOT_NAME_TEXT = """
     freelancer a an the of and for in on to with what why how when where who is are was
     my our your all new free join login logout sign register account sections section detail
     details recent activities activity hub blog blogs magazine magazin online digital guide
-    policy future awards award partner partners navigation cities smart page pages next
+    policy future awards award partner partners navigation page pages next
     previous events event shop store team group press media services service company
     gmbh ag kg e.v. ev ltd inc llc corp co. verlag
     redaktion redakteur redakteurin autor autorin autoren journalist journalistin
@@ -46,7 +46,7 @@ _NOT_NAME_TEXT = """
     notizie cerca contatti chi siamo
     zoeken nieuws
     tweets twitter facebook instagram linkedin youtube pinterest tiktok podcast newsletter
-    derniers dernières employer branding marketing
+    derniers dernières marketing
     große großen kleine erste letzte beste wichtige
 """
 _NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
@@ -215,7 +216,10 @@ def _in_offset(value: Any, offset: datetime.tzinfo) -> Any:
         moment = datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return value
-    return moment.astimezone(offset).date().isoformat()
+    try:
+        return moment.astimezone(offset).date().isoformat()
+    except (OverflowError, ValueError):  # year 1 or 9999 moved across midnight
+        return value
 
 
 def _class_id(element) -> str:
@@ -235,14 +239,20 @@ def _meta_tags(tree: lxml_html.HtmlElement) -> dict[str, str]:
     return tags
 
 
+_MAX_LD_CHARS = 1_000_000  # no real page describes itself in more
+
+
 def _json_ld_article(tree: lxml_html.HtmlElement) -> dict[str, Any]:
     """The first Article-like object in the page's JSON-LD blocks, or {}."""
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
+        text = script.text or ""
+        if len(text) > _MAX_LD_CHARS:
+            continue
         try:
-            data = json.loads(script.text or "", strict=False)
-        except ValueError:
+            data = json.loads(text, strict=False)
+        except (ValueError, RecursionError):  # nesting deep enough to exhaust the stack
             continue
         for item in _walk_ld(data):
             types = item.get("@type")
@@ -350,7 +360,12 @@ def http_url(value: str | None) -> str:
     """The value when it is an absolute http(s) URL, else "": a source link must never be
     ``javascript:`` or ``data:`` (it is rendered as a link on the article page)."""
     value = (value or "").strip()
-    return value if re.match(r"https?://[^\s/]", value, re.IGNORECASE) else ""
+    if not re.match(r"https?://[^\s/]", value, re.IGNORECASE):
+        return ""
+    try:
+        return value if urlsplit(value).hostname else ""
+    except ValueError:  # "http://[::1": a malformed host is no source link
+        return ""
 
 
 def _language(*values: str | None) -> str:

@@ -23,6 +23,8 @@ from .sanitize import text_to_html
 
 _BLANK_LINES_RE = re.compile(r"\n\s*\n")
 _HEADER_LIMIT = 8
+MAX_UNITS = 50_000  # a capture with more lines is a dump or a list, never one article
+MAX_REVIEW_LINES = 2_000  # lines kept for the review page (it shows the first few hundred)
 _FOOTER_LIMIT = 40  # an author box and bio are a few lines; never walk a whole long list
 _SENTENCE_END = (".", "!", "?", "”", '"', ":", ";")
 _TAG_SPLIT_RE = re.compile(r"\s*,\s*")
@@ -59,6 +61,8 @@ def _read_page(text: str, *, learned: bool = True) -> tuple[list[str], list[bool
     """Units, residue mask, classified lines and the article block [start, end) of a capture;
     with `learned`, the block as the line model sees it and its sure furniture masked."""
     units, alone = _units(text)
+    if len(units) > MAX_UNITS:
+        raise IngestError(f"The file has {len(units):,} lines; one article has at most {MAX_UNITS:,}")
     mask = residue_mask(units)
     # The article's language shows in its prose lines, not in an English menu around it.
     language, density = detect("\n".join(u for u in units if u.count(" ") >= 7) or text)
@@ -90,6 +94,8 @@ def extract_text(text: str) -> Draft:
     else:
         vectors = titles.features(lines, start, end, _is_meta_line, is_name)
         heading, title_confidence = titles.best_title(vectors)
+    if heading is not None and heading >= end:
+        heading, title_confidence = None, 0.0
     if heading is not None and heading > start:
         start = heading + 1
     top = heading + 1 if heading is not None else 0 if _clean_top(lines, start) else start
@@ -114,7 +120,8 @@ def extract_text(text: str) -> Draft:
     _search_near(units, lines, heading if heading is not None else start, start, end, meta)
     body_set = {keep[first + k] for k in range(len(body))}
     meta_set = {keep[k] for k in range(first)} | {keep[k] for k in range(last, len(keep))}
-    draft_lines = [[_role(i, meta.title, body_set, meta_set, units), units[i]] for i in range(len(units))]
+    draft_lines = [[_role(i, meta.title, body_set, meta_set, units), units[i]]
+                   for i in range(min(len(units), MAX_REVIEW_LINES))]
     residue = [u for i, u in enumerate(units) if i not in body_set]
     outlet = find_outlet(residue, text)
     draft = _build_draft(meta, body, outlet, language)

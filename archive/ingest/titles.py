@@ -36,9 +36,9 @@ FEATURES = (
 )
 
 
-def candidates(lines: list[Line], start: int) -> range:
+def candidates(lines: list[Line], start: int, end: int | None = None) -> range:
     """Lines that may hold the headline: above the article block, or its first few lines."""
-    return range(max(0, start - ABOVE), min(len(lines), start + BELOW))
+    return range(max(0, start - ABOVE), min(len(lines), start + BELOW, len(lines) if end is None else end))
 
 
 def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], bool],
@@ -49,7 +49,7 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
     window = range(max(0, start - ABOVE - 2), min(len(lines), start + BELOW + 2))
     meta = {i: is_meta(lines[i].text) for i in window}
     vectors = {}
-    for i in candidates(lines, start):
+    for i in candidates(lines, start, end):
         line = lines[i]
         text = line.text
         if not text or line.words > 40 or line.kind == JUNK or i >= start and not _heading_shaped(line):
