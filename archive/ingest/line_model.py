@@ -11,7 +11,6 @@ and committed as ``line_model.json``; without the file the rules' block stands.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from pathlib import Path
@@ -20,6 +19,7 @@ import numpy as np
 
 from .blocks import BAD, GOOD, JUNK, NEAR, SHORT, Line, list_after
 from .residue import is_stop_line
+from .weights import load_weights
 
 MODEL_PATH = Path(__file__).with_name("line_model.json")
 _LINK_MARKS_RE = re.compile(r"[|»›«‹→←>]")
@@ -71,11 +71,7 @@ def features(lines: list[Line], start: int, end: int) -> np.ndarray:
 
 @cache
 def _weights() -> list[float] | None:
-    try:
-        model = json.loads(MODEL_PATH.read_text())
-    except (OSError, ValueError):
-        return None
-    return model["weights"] if model.get("features") == list(FEATURES) else None
+    return load_weights(MODEL_PATH, FEATURES)
 
 
 def probabilities(lines: list[Line], start: int, end: int) -> list[float] | None:

@@ -221,10 +221,6 @@ def _role(i: int, title: str, body: set[int], meta: set[int], units: list[str]) 
     return "dropped"
 
 
-def _has_cjk(unit: str) -> bool:
-    return any("\u3040" <= ch <= "\u9fff" for ch in unit[:40])
-
-
 def _is_meta_line(unit: str) -> bool:
     """A dateline or byline, whole or as one " | "-separated segment."""
     return any(find_dateline(seg) or parse_byline(seg) for seg in _segments(unit))

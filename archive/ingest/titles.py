@@ -10,7 +10,6 @@ part only (never its held-out fifth) and committed as ``title_model.json``.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .blocks import BAD, GOOD, JUNK, SHORT, Line
+from .weights import load_weights
 
 MODEL_PATH = Path(__file__).with_name("title_model.json")
 ABOVE, BELOW = 40, 3
@@ -90,11 +90,7 @@ def _heading_shaped(line: Line) -> bool:
 
 @cache
 def _weights() -> list[float] | None:
-    try:
-        model = json.loads(MODEL_PATH.read_text())
-    except (OSError, ValueError):
-        return None
-    return model["weights"] if model.get("features") == list(FEATURES) else None
+    return load_weights(MODEL_PATH, FEATURES)
 
 
 def best_title(vectors: dict[int, list[float]]) -> tuple[int | None, float]:
