@@ -57,7 +57,7 @@ _MONTHS, _WEEKDAYS = _names()
 _WORD = r"[^\W\d_]{3,}+(?:-[^\W\d_]++)?"
 _NAME = rf"(?<![^\W\d_]){_WORD}\.?(?![^\W\d_])"
 _YEAR4 = r"(?:19|20)\d\d"
-# A year may run straight into a second date ("10. Februar 20199. Februar 2019"), as blog
+# A year may run straight into a second date ("12. März 202111. März 2021"), as blog
 # themes print the published and updated dates without a space between them.
 _YEAR_END = r"(?:(?![\d:])|(?=[0-3]?\d\.\s)|(?=[0-3]?\d[./-][01]?\d[./-])|(?=[0-2]?\d:[0-5]\d(?!\d)))"
 _ORDINAL = r"(?:st|nd|rd|th|er|ᵉʳ|º|°)?"
@@ -89,12 +89,12 @@ _DIGIT_FORMS = dict(
     ym=rf"(?<!\d)(?P<y_ym>{_YEAR4})-(?P<m_ym>[01]\d)(?![\d-])",
     # 2019. március 3.
     ymn=rf"(?<!\d)(?P<y_ymn>{_YEAR4})\.?\s+(?P<m_ymn>{_NAME})\s*(?P<d_ymn>[0-3]?\d)(?!\d)\.?{_TIME}",
-    # 3. März 2019, 1er mars 2019, 3 de marzo de 2019, 3 марта 2019, 03.Mär.19, 29 / Dez / 2022
+    # 3. März 2019, 1er mars 2019, 3 de marzo de 2019, 3 марта 2019, 12.Okt.18, 29 / Dez / 2022
     dmy=rf"(?<!\d)(?P<d_dmy>[0-3]?\d){_ORDINAL}\.?\s*[/.-]?\s*(?:(?:de|of)\s+)?(?P<m_dmy>{_NAME})"
     rf"\s*[,/.-]?\s*(?:del?\s+)?(?P<y_dmy>{_YEAR4}{_YEAR_END}|\d\d(?![\d:])){_YEAR_WORD}{_TIME}",
 )
 _WORD_FORMS = dict(
-    # March 3, 2019, Dezember 26, 2019, December 14th 2019
+    # March 3, 2019, Dezember 26, 2019, November 21st 2018
     mdy=rf"(?P<m_mdy>{_NAME})\s*[-/]?\s*(?P<d_mdy>[0-3]?\d){_ORDINAL}(?:\s*,\s*|\s+|\s*[-/]\s*)"
     rf"(?P<y_mdy>{_YEAR4}){_YEAR_END}{_TIME}",
     # März 2019, marzo de 2019, Dec. 2019
@@ -144,12 +144,12 @@ _PREFIX_RE = re.compile(
     rf"(?P<keyword>{_KEYWORDS}\b\s*:?\s*)?"
     rf"(?P<intro>{_INTRO}\b\s*:?\s*)?"
     r"(?:(?:den|le|el|il|the)\s+)?"
-    # A time before the date: "20:34 17.04.2020".
+    # A time before the date: "08:15 23.06.2021".
     r"(?:[0-2]?\d:[0-5]\d\s*(?:uhr)?\s*[,|–-]?\s*)?$",
     re.IGNORECASE,
 )
-# What may stand between a dateline's date and a second one it carries ("31. Oktober 2023
-# 31. Oktober 2023", "Veröffentlicht am 06.10.2023 (Letztes Update: 06.10.2023)").
+# What may stand between a dateline's date and a second one it carries ("17. September
+# 2022 17. September 2022", "Veröffentlicht am 04.05.2021 (Letztes Update: 05.05.2021)").
 _BETWEEN_RE = re.compile(
     rf"^[\s,;|/·⋅•(\[–—-]*(?:{_KEYWORDS}\b\s*:?\s*)?(?:{_INTRO}\b\s*:?\s*)?$", re.IGNORECASE
 )
@@ -185,10 +185,10 @@ def parse_date(text: str) -> FoundDate | None:
 
 
 def find_dateline(line: str) -> FoundDate | None:
-    """A date on a short dateline, e.g. "Commentary, 22 February 2017" or "2017-05-22 By X".
+    """A date on a short dateline, e.g. "Analysis, 14 May 2018" or "2018-05-14 By X".
 
     Dates inside sentences are not datelines: the text before the date must be a short
-    label, which keeps photo captions ("BONN – DECEMBER 13: ...") and prose out. Relative
+    label, which keeps photo captions ("HAMBURG – JUNE 8: ...") and prose out. Relative
     dates ("vor 3 Tagen", "yesterday") are never read as a date.
     """
     line = line.strip()

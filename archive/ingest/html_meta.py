@@ -557,7 +557,7 @@ def is_person(name: str, site: set[str]) -> bool:
         return False
     if any(s and (s in key or key in s) for s in site):
         return False
-    return not (name.isupper() and " " not in name)  # "SWR", "JF": an acronym, not a name
+    return not (name.isupper() and " " not in name)  # "XYZ", "QR": an acronym, not a name
 
 
 _DATE_FAMILY = {

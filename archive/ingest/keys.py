@@ -21,7 +21,7 @@ def _fold(text: str) -> str:
 
 
 def normalize_name(name: str) -> str:
-    """Key for matching authors and outlets: "Maia Otarashvili*" and "maia  otarashvili" agree."""
+    """Key for matching authors and outlets: "Mara Lindqvist*" and "mara  lindqvist" agree."""
     return _fold(name)
 
 

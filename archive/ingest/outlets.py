@@ -24,10 +24,10 @@ _EVIDENCE_RES = tuple(
 
 
 def find_outlet(lines: Iterable[str], full_text: str) -> str | None:
-    """The outlet a footer line names ("Support Rusi Research" -> "RUSI"), or None.
+    """The outlet a footer line names ("Support Acme Research" -> "ACME"), or None.
 
     The casing is taken from the way the text itself spells the name most emphatically,
-    so "Rusi" in a button becomes "RUSI" when the text says "at RUSI".
+    so "Acme" in a button becomes "ACME" when the text says "at ACME".
     """
     for line in lines:
         for pattern in _EVIDENCE_RES:

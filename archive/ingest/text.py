@@ -156,7 +156,7 @@ def _search_near(units: list[str], lines: list[Line], anchor: int, start: int, e
 
 def _take_near_date(unit: str, meta: _Meta) -> None:
     """A dateline near the headline, even with a few words of metadata after it
-    ("25.08.2015 22:30 (1599 x gelesen)", "31.01.2016 Hardware")."""
+    ("14.03.2017 18:05 (842 x gelesen)", "02.09.2018 Software")."""
     for seg in _segments(unit):
         found = find_dateline(seg)
         if found and len(found.suffix.split()) <= _NEAR_SUFFIX_WORDS:
@@ -380,7 +380,7 @@ def _is_title_like(unit: str) -> bool:
 
 
 def _is_name_above_title(unit: str, following: str) -> bool:
-    """A bare name line directly above the headline ("Naser Koshan" then the title)."""
+    """A bare name line directly above the headline ("Jane Roe" then the title)."""
     return is_name(unit) and _is_title_like(following) and not is_name(following)
 
 
@@ -413,7 +413,7 @@ def _bio_follows(unit: str, following: list[str]) -> bool:
 
 
 def _is_tag_line(unit: str) -> bool:
-    """A list of topic tags: "United States, US Defence Policy, NATO, Europe"."""
+    """A list of topic tags: "Energy, Climate Policy, Europe, Trade"."""
     items = _TAG_SPLIT_RE.split(unit.strip())
     if len(items) < 3 or unit.endswith(".") or " and " in unit:
         return False
@@ -460,7 +460,7 @@ def _build_draft(meta: _Meta, body: list[str], outlet: str | None, language: str
 
 
 def _lede(body: list[str]) -> str:
-    """The first real paragraph: a subheading like "Why are Russians so optimistic?" is skipped."""
+    """The first real paragraph: a subheading like "What happens next?" is skipped."""
     return next((p for p in body if not _is_title_like(p)), body[0])
 
 

@@ -132,7 +132,7 @@ def test_desks_and_wires_are_nobody(line):
 @pytest.mark.parametrize(
     ("line", "name"),
     [
-        ("von Krimiblogger", "Krimiblogger"),
+        ("von Leseratte", "Leseratte"),
         ("By jdoe", "jdoe"),
         ("Von Kathi / 6. November 2023", "Kathi"),
         ("EINGESTELLT VON DER MICHEL UM 21:11", "Der Michel"),
@@ -198,7 +198,7 @@ def test_names(text):
         "Sass Datentechnik AG",
         "FB TW Pinterest",
         "NOW WATCH",
-        "Krimiblogger",
+        "Leseratte",
         "jane doe",
         "The Future of Work",
     ],

@@ -35,7 +35,7 @@ def test_numeric_forms_day_first_unless_the_first_number_cannot_be_a_month(text,
     [
         ("22 February 2017", D(2017, 2, 22)),
         ("May 3, 2017", D(2017, 5, 3)),
-        ("December 14th 2019", D(2019, 12, 14)),
+        ("November 21st 2018", D(2018, 11, 21)),
         ("31. Mai 2012", D(2012, 5, 31)),
         ("3. März 2019", D(2019, 3, 3)),
         ("3. MÄRZ 2019", D(2019, 3, 3)),
@@ -63,7 +63,7 @@ def test_numeric_forms_day_first_unless_the_first_number_cannot_be_a_month(text,
         ("3 Kasım 2019", D(2019, 11, 3)),
         ("3 KASIM 2019", D(2019, 11, 3)),
         ("29 / Dezember / 2022", D(2022, 12, 29)),
-        ("19 FEB 2020 - 18:37 CET", D(2020, 2, 19)),
+        ("24 MAR 2021 - 09:52 CET", D(2021, 3, 24)),
         ("3 May, 2022, 11:37 pm", D(2022, 5, 3)),
     ],
 )
@@ -95,7 +95,7 @@ def test_a_year_alone_is_year_precision():
         ("Posted on March 3, 2019", D(2019, 3, 3), "Posted on"),
         ("Published: 3 March 2019", D(2019, 3, 3), "Published"),
         ("Updated 2019-03-03", D(2019, 3, 3), "Updated"),
-        ("Veröffentlicht am: 6. August 2009", D(2009, 8, 6), "Veröffentlicht am"),
+        ("Veröffentlicht am: 9. Juni 2011", D(2011, 6, 9), "Veröffentlicht am"),
         ("Erstellt am 01.11.2023", D(2023, 11, 1), "Erstellt am"),
         ("am 3. März 2019", D(2019, 3, 3), "am"),
         ("vom 3. März 2019", D(2019, 3, 3), "vom"),
@@ -110,7 +110,7 @@ def test_a_year_alone_is_year_precision():
         ("Montag, den 3. März 2019", D(2019, 3, 3), "Montag, den"),
         ("lundi 3 mars 2019", D(2019, 3, 3), "lundi"),
         ("Veröffentlicht am Fr, 24. Januar 2020, 18:18", D(2020, 1, 24), "Veröffentlicht am Fr"),
-        ("| 05. November 2021 | 08:02 Uhr", D(2021, 11, 5), ""),
+        ("| 08. Juli 2020 | 14:26 Uhr", D(2020, 7, 8), ""),
         ("03. November 2021 um 15:18 Uhr", D(2021, 11, 3), ""),
         ("(22 juin 2018 @11h13)", D(2018, 6, 22), ""),
         ("31.10.2023, 19.18 Uhr", D(2023, 10, 31), ""),
@@ -140,12 +140,12 @@ def test_an_updated_date_after_the_published_one_is_part_of_the_dateline():
         "Veröffentlicht am",
         "",
     )
-    assert find_dateline("31. Oktober 2023 31. Oktober 2023").suffix == ""
+    assert find_dateline("17. September 2022 17. September 2022").suffix == ""
 
 
 def test_two_digit_years_only_after_a_word_that_introduces_a_date():
     assert find_dateline("am 16.01.20") == (D(2020, 1, 16), "day", "am", "")
-    assert find_dateline("Datum: 03.Mär.19") == (D(2019, 3, 3), "day", "Datum", "")
+    assert find_dateline("Datum: 12.Okt.18") == (D(2018, 10, 12), "day", "Datum", "")
     assert find_dateline("16.01.20") is None
     assert find_dateline("am 3. März 19:30") is None
 
