@@ -144,9 +144,9 @@ class Run:
     def by_part(self, part: str) -> list[Score]:
         return [s for s in self.scores if s.part == part]
 
-    def by_language(self) -> dict[str, list[Score]]:
+    def by_language(self, part: str) -> dict[str, list[Score]]:
         groups: dict[str, list[Score]] = defaultdict(list)
-        for score in self.scores:
+        for score in self.by_part(part):
             groups[score.language].append(score)
         return dict(sorted(groups.items(), key=lambda item: -len(item[1])))
 
@@ -183,9 +183,10 @@ def table(runs: list[Run]) -> str:
 
 
 def language_table(run: Run, minimum: int = 5) -> str:
-    """Per-language figures for one kind (languages with at least `minimum` pages)."""
-    lines = [f"{run.kind} by language" + " " * 4 + " ".join(f"{f:>8}" for f in FIELDS)]
-    for language, scores in run.by_language().items():
+    """Per-language figures for one kind (languages with at least `minimum` pages), over the
+    development pages alone: the held-out part is reported only whole."""
+    lines = [f"{run.kind} by language ({DEV} pages)" + " " * 4 + " ".join(f"{f:>8}" for f in FIELDS)]
+    for language, scores in run.by_language(DEV).items():
         if len(scores) >= minimum:
             rates = run.rate(scores)
             figures = " ".join(f"{rates[f]:8.2f}" for f in FIELDS)
@@ -211,7 +212,8 @@ def results(runs: list[Run]) -> dict:
             "all": run.rate(), DEV: run.rate(run.by_part(DEV)),
             HELD_OUT: run.rate(run.by_part(HELD_OUT)),
             "files_per_second": round(run.per_second, 1),
-            "languages": {lang: {"pages": len(s), **run.rate(s)} for lang, s in run.by_language().items()},
+            "languages_part": DEV,
+            "languages": {lang: {"pages": len(s), **run.rate(s)} for lang, s in run.by_language(DEV).items()},
             "development_failures": {s.name: s.why for s in run.by_part(DEV) if s.why},
         }
     return out

@@ -432,10 +432,11 @@ def test_table_has_a_row_per_kind_and_part(runs):
     assert [row[22:].split()[0] for row in rows[5:]] == ["10", "8", "2"]
 
 
-def test_language_table_groups_pages_by_language(runs):
+def test_language_table_groups_development_pages_by_language(runs):
     rows = ingest_eval.language_table(runs[0], minimum=3).splitlines()
-    assert rows[0].startswith("text by language")
-    assert [row.split()[:3] for row in rows[1:]] == [["en", "7", "0.71"], ["de", "3", "1.00"]]
+    assert rows[0].startswith("text by language (dev pages)")
+    # The two held-out pages (both English) are not in it.
+    assert [row.split()[:3] for row in rows[1:]] == [["en", "5", "0.80"], ["de", "3", "1.00"]]
     assert ingest_eval.language_table(runs[0], minimum=4).splitlines()[1:] == rows[1:2]
 
 
@@ -456,8 +457,9 @@ def test_results_give_figures_per_language_and_only_development_failures(runs):
     assert text["all"]["title"] == 0.8
     assert text[DEV]["title"] == 0.875 and text[HELD_OUT]["title"] == 0.5
     assert text["files_per_second"] > 0
+    assert text["languages_part"] == DEV
     assert text["languages"] == {
-        "en": {"pages": 7, "title": 0.714, "author": 1.0, "date": 1.0, "kept": 1.0, "dropped": 1.0},
+        "en": {"pages": 5, "title": 0.8, "author": 1.0, "date": 1.0, "kept": 1.0, "dropped": 1.0},
         "de": {"pages": 3, "title": 1.0, "author": 1.0, "date": 1.0, "kept": 1.0, "dropped": 1.0},
     }
     assert text["development_failures"] == {
@@ -468,7 +470,7 @@ def test_results_give_figures_per_language_and_only_development_failures(runs):
     }
     for kind in out.values():
         assert set(kind["development_failures"]) <= DEV_NAMES
-        assert sum(lang["pages"] for lang in kind["languages"].values()) == len(ARTICLES)
+        assert sum(lang["pages"] for lang in kind["languages"].values()) == len(DEV_NAMES)
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -481,7 +483,7 @@ def test_eval_ingest_prints_the_table_and_writes_the_json(tarball, tmp_path):
     assert printed.splitlines()[0].split() == ["pages", "n", *FIELDS, "files/s"]
     for label in ("text, all", "text, dev", "text, held-out", "html, all", "html, dev", "html, held-out"):
         assert f"\n{label} " in printed
-    assert "text by language" in printed and "html by language" in printed
+    assert "text by language (dev pages)" in printed and "html by language (dev pages)" in printed
     assert printed.rstrip().endswith(f"wrote {output}")
     written = json.loads(output.read_text())
     assert set(written) == {"text", "html"}
