@@ -4,7 +4,8 @@ The development set is real pages saved twice, as HTML and as the raw text a per
 from them, each with its truth (title, author, date, snippets the body must and must not
 hold). A fixed fifth of the pages, chosen by a hash of their names, is held out: rules are
 developed while looking at the other four fifths only, and both figures are reported, so a
-gap between them shows tuning rather than progress.
+gap between them shows tuning rather than progress. Any other corpus in the same layout is
+scored whole, as one part: all of it is unseen, so none of its pages is ever listed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from archive.ingest import IngestError, extract
 from archive.ingest.language import guess_language
 
 FIELDS = ("title", "author", "date", "kept", "dropped")
-HELD_OUT, DEV = "held-out", "dev"
+HELD_OUT, DEV, UNSEEN = "held-out", "dev", "unseen"
 _FOLDS = 5
 _QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"}
                         | {c: "-" for c in "‐‑‒–—―−"})
@@ -39,10 +40,13 @@ class Page:
     html: bytes
     text: bytes
     truth: dict
+    split: bool = True  # False for a corpus other than the development set: nothing was seen
 
     @property
     def part(self) -> str:
         """The page's side of the fixed split: a fifth is held out by a hash of its name."""
+        if not self.split:
+            return UNSEEN
         digest = hashlib.sha1(self.name.encode()).digest()
         return HELD_OUT if digest[0] % _FOLDS == 0 else DEV
 
@@ -70,18 +74,44 @@ def author_set(value: str | list[str]) -> set[str]:
     return {fold(name) for name in names if fold(name)}
 
 
-def read_pages(archive: Path) -> Iterator[Page]:
-    """The pages of the development set's tarball, in name order (read in one pass: a
-    gzipped tar seeks backwards by decompressing from the start)."""
+def read_pages(corpus: Path, *, split: bool = True) -> Iterator[Page]:
+    """The pages of a corpus, in name order: a .tar.gz or a directory holding truth.json,
+    html/<name>.html and text/<name>.txt (in a tarball, under one top folder or none).
+
+    `split` applies the development set's fixed held-out fifth; another corpus has none.
+    Raises ValueError when the corpus lacks truth.json or a capture the truth names.
+    """
+    files = _read_tree(corpus) if Path(corpus).is_dir() else _read_tarball(corpus)
+    if "truth.json" not in files:
+        raise ValueError(f"{corpus} holds no truth.json")
+    truth = json.loads(files["truth.json"])
+    for name in sorted(truth):
+        html, text = files.get(f"html/{name}.html"), files.get(f"text/{name}.txt")
+        if html is None or text is None:
+            missing = f"html/{name}.html" if html is None else f"text/{name}.txt"
+            raise ValueError(f"{corpus} has no {missing}, which truth.json names")
+        yield Page(name, html, text, truth[name], split)
+
+
+def _read_tarball(archive: Path) -> dict[str, bytes]:
+    """Every file of a tarball by its path below the folder holding truth.json (read in one
+    pass: a gzipped tar seeks backwards by decompressing from the start)."""
     files: dict[str, bytes] = {}
     with tarfile.open(archive) as tar:
         for member in tar:
             if member.isfile():
-                path = Path(member.name)
-                files[path.relative_to(path.parts[0]).as_posix()] = tar.extractfile(member).read()
-    truth = json.loads(files["truth.json"])
-    for name in sorted(truth):
-        yield Page(name, files[f"html/{name}.html"], files[f"text/{name}.txt"], truth[name])
+                files[Path(member.name).as_posix()] = tar.extractfile(member).read()
+    roots = sorted((p for p in files if Path(p).name == "truth.json"), key=len)
+    root = Path(roots[0]).parent.as_posix() + "/" if roots else ""
+    root = "" if root == "./" else root
+    return {p[len(root):]: data for p, data in files.items() if p.startswith(root)}
+
+
+def _read_tree(directory: Path) -> dict[str, bytes]:
+    """truth.json and the captures of an unpacked corpus."""
+    directory = Path(directory)
+    paths = [directory / "truth.json", *directory.glob("html/*.html"), *directory.glob("text/*.txt")]
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in paths if p.is_file()}
 
 
 def score_page(page: Page, kind: str) -> tuple[Score, float]:
@@ -144,6 +174,11 @@ class Run:
     def by_part(self, part: str) -> list[Score]:
         return [s for s in self.scores if s.part == part]
 
+    def parts(self) -> list[str]:
+        """The parts the scored pages fall in, in table order."""
+        present = {s.part for s in self.scores}
+        return [part for part in (DEV, HELD_OUT, UNSEEN) if part in present]
+
     def by_language(self, part: str) -> dict[str, list[Score]]:
         groups: dict[str, list[Score]] = defaultdict(list)
         for score in self.by_part(part):
@@ -169,14 +204,19 @@ def evaluate(pages: list[Page], kinds: Iterable[str] = ("text", "html")) -> list
 
 
 def table(runs: list[Run]) -> str:
-    """The figures as the issue shows them: a row per kind and part, a column per field."""
+    """The figures as the issue shows them: a row per kind and part, a column per field.
+
+    A run with one part only (a corpus without the split) has one row, its part's."""
     head = f"{'pages':<22}{'n':>5} " + " ".join(f"{f:>8}" for f in FIELDS) + f" {'files/s':>9}"
     lines = [head, "-" * len(head)]
     for run in runs:
-        for label, scores in (("all", run.scores), (DEV, run.by_part(DEV)),
-                              (HELD_OUT, run.by_part(HELD_OUT))):
+        parts = run.parts()
+        rows = [(part, run.by_part(part)) for part in parts]
+        if len(parts) != 1:
+            rows.insert(0, ("all", run.scores))
+        for i, (label, scores) in enumerate(rows):
             rates = run.rate(scores)
-            speed = f"{run.per_second:9.1f}" if label == "all" else ""
+            speed = f"{run.per_second:9.1f}" if i == 0 else ""
             lines.append(f"{run.kind + ', ' + label:<22}{len(scores):>5} "
                          + " ".join(f"{rates[f]:8.2f}" for f in FIELDS) + f" {speed}")
     return "\n".join(lines)
@@ -184,18 +224,27 @@ def table(runs: list[Run]) -> str:
 
 def language_table(run: Run, minimum: int = 5) -> str:
     """Per-language figures for one kind (languages with at least `minimum` pages), over the
-    development pages alone: the held-out part is reported only whole."""
-    lines = [f"{run.kind} by language ({DEV} pages)" + " " * 4 + " ".join(f"{f:>8}" for f in FIELDS)]
-    for language, scores in run.by_language(DEV).items():
+    development pages alone when the set has them: the held-out part is reported only whole."""
+    part = language_part(run)
+    label = f"{run.kind} by language ({part} pages)"
+    lines = [f"{label} " + " ".join(f"{f:>8}" for f in FIELDS)]
+    for language, scores in run.by_language(part).items():
         if len(scores) >= minimum:
             rates = run.rate(scores)
             figures = " ".join(f"{rates[f]:8.2f}" for f in FIELDS)
-            lines.append(f"  {language:<8}{len(scores):>5}      {figures}")
+            lines.append(f"  {language:<8}{len(scores):>5}".ljust(len(label) + 1) + figures)
     return "\n".join(lines)
+
+
+def language_part(run: Run) -> str:
+    """The part the per-language figures cover: development pages, or a corpus's unseen ones."""
+    return DEV if DEV in run.parts() else UNSEEN
 
 
 def failures(run: Run, limit: int, fields: Iterable[str] = FIELDS) -> str:
     """Why development pages failed, at most `limit` per field; held-out pages are never shown."""
+    if DEV not in run.parts():
+        return f"{run.kind}: no development pages to list (unseen pages are never listed)"
     lines = []
     for name in fields:
         failed = [s for s in run.by_part(DEV) if not s.right[name]]
@@ -209,11 +258,11 @@ def results(runs: list[Run]) -> dict:
     out = {}
     for run in runs:
         out[run.kind] = {
-            "all": run.rate(), DEV: run.rate(run.by_part(DEV)),
-            HELD_OUT: run.rate(run.by_part(HELD_OUT)),
+            "all": run.rate(), **{part: run.rate(run.by_part(part)) for part in run.parts()},
             "files_per_second": round(run.per_second, 1),
-            "languages_part": DEV,
-            "languages": {lang: {"pages": len(s), **run.rate(s)} for lang, s in run.by_language(DEV).items()},
+            "languages_part": language_part(run),
+            "languages": {lang: {"pages": len(s), **run.rate(s)}
+                          for lang, s in run.by_language(language_part(run)).items()},
             "development_failures": {s.name: s.why for s in run.by_part(DEV) if s.why},
         }
     return out

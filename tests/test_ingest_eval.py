@@ -20,7 +20,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from archive import ingest_eval
-from archive.ingest_eval import DEV, FIELDS, HELD_OUT, Page, author_set, fold
+from archive.ingest_eval import DEV, FIELDS, HELD_OUT, UNSEEN, Page, author_set, fold
+from archive.management.commands import eval_ingest
 from archive.management.commands.train_title_model import train
 
 MENU = ["Home", "News", "Politics", "Business", "Culture", "Sport", "Subscribe"]
@@ -476,9 +477,16 @@ def test_results_give_figures_per_language_and_only_development_failures(runs):
 # --- the command ----------------------------------------------------------------------------
 
 
-def test_eval_ingest_prints_the_table_and_writes_the_json(tarball, tmp_path):
+@pytest.fixture
+def default_set(tarball, monkeypatch) -> Path:
+    """The fixture's tarball standing where the command looks for the development set."""
+    monkeypatch.setattr(eval_ingest, "DEFAULT_SET", tarball)
+    return tarball
+
+
+def test_eval_ingest_prints_the_table_and_writes_the_json(default_set, tmp_path):
     out, output = io.StringIO(), tmp_path / "out" / "eval.json"
-    call_command("eval_ingest", "--data", str(tarball), "--output", str(output), stdout=out)
+    call_command("eval_ingest", "--output", str(output), stdout=out)
     printed = out.getvalue()
     assert printed.splitlines()[0].split() == ["pages", "n", *FIELDS, "files/s"]
     for label in ("text, all", "text, dev", "text, held-out", "html, all", "html, dev", "html, held-out"):
@@ -492,12 +500,10 @@ def test_eval_ingest_prints_the_table_and_writes_the_json(tarball, tmp_path):
     assert "orchestra" not in json.dumps(written)  # held-out pages are never listed
 
 
-def test_eval_ingest_failures_and_one_kind(tarball, tmp_path):
+def test_eval_ingest_failures_and_one_kind(default_set, tmp_path):
     out = io.StringIO()
     call_command(
         "eval_ingest",
-        "--data",
-        str(tarball),
         "--output",
         str(tmp_path / "o.json"),
         "--kind",
@@ -516,12 +522,94 @@ def test_eval_ingest_failures_and_one_kind(tarball, tmp_path):
     assert set(json.loads((tmp_path / "o.json").read_text())) == {"text"}
 
 
-def test_eval_ingest_without_the_data_names_the_missing_path(tmp_path):
+def test_eval_ingest_without_the_data_names_the_missing_path(tmp_path, monkeypatch):
     missing = tmp_path / "missing.tar.gz"
+    monkeypatch.setattr(eval_ingest, "DEFAULT_SET", missing)
     with pytest.raises(CommandError, match="No development set") as raised:
-        call_command("eval_ingest", "--data", str(missing), "--output", str(tmp_path / "o.json"))
+        call_command("eval_ingest", "--output", str(tmp_path / "o.json"))
     assert str(missing) in str(raised.value)
+    with pytest.raises(CommandError, match="No corpus at"):
+        call_command("eval_ingest", "--corpus", str(tmp_path / "other"), "--output", str(tmp_path / "o.json"))
     assert not (tmp_path / "o.json").exists()
+
+
+# --- another corpus -------------------------------------------------------------------------
+
+
+def unpack(tarball: Path, directory: Path) -> Path:
+    """The corpus as a directory: truth.json, html/ and text/ (the tarball's top folder dropped)."""
+    with tarfile.open(tarball) as tar:
+        for member in tar:
+            target = directory / Path(member.name).relative_to("rawtext-dev")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(tar.extractfile(member).read())
+    return directory
+
+
+def test_read_pages_reads_a_directory_like_the_tarball(tarball, tmp_path):
+    directory = unpack(tarball, tmp_path / "corpus")
+    from_dir = list(ingest_eval.read_pages(directory))
+    assert from_dir == list(ingest_eval.read_pages(tarball))
+    assert [p.name for p in from_dir] == sorted(ARTICLES)
+
+
+def test_read_pages_without_the_split_makes_every_page_unseen(tarball):
+    pages = list(ingest_eval.read_pages(tarball, split=False))
+    assert {p.part for p in pages} == {UNSEEN}
+    assert Page("orchestra", b"", b"", {}, split=False).part == UNSEEN
+
+
+def test_read_pages_takes_a_tarball_without_a_top_folder(tmp_path):
+    path = tmp_path / "flat.tar.gz"
+    files = {"truth.json": json.dumps({"tram-line": truth("tram-line")}),
+             "html/tram-line.html": html_page("tram-line"), "text/tram-line.txt": raw_text("tram-line")}
+    with tarfile.open(path, "w:gz") as tar:
+        for member, content in files.items():
+            info = tarfile.TarInfo(member)
+            info.size = len(content.encode())
+            tar.addfile(info, io.BytesIO(content.encode()))
+    assert [p.name for p in ingest_eval.read_pages(path)] == ["tram-line"]
+
+
+def test_read_pages_names_a_missing_capture(tarball, tmp_path):
+    directory = unpack(tarball, tmp_path / "corpus")
+    (directory / "text" / "orchestra.txt").unlink()
+    with pytest.raises(ValueError, match="text/orchestra.txt"):
+        list(ingest_eval.read_pages(directory))
+    (directory / "truth.json").unlink()
+    with pytest.raises(ValueError, match="no truth.json"):
+        list(ingest_eval.read_pages(directory))
+
+
+def test_eval_ingest_on_another_corpus_reports_one_unseen_part(tarball, tmp_path):
+    directory = unpack(tarball, tmp_path / "corpus")
+    for corpus in (tarball, directory):
+        out, output = io.StringIO(), tmp_path / "o.json"
+        call_command("eval_ingest", "--corpus", str(corpus), "--output", str(output),
+                     "--failures", "5", stdout=out)
+        rows = out.getvalue().splitlines()
+        assert [row[:22].strip() for row in rows[2:4]] == ["text, unseen", "html, unseen"]
+        assert rows[2][22:].split()[:6] == ["10", "0.80", "1.00", "1.00", "1.00", "1.00"]
+        assert float(rows[2][22:].split()[6]) > 0  # files per second on the part's own row
+        printed = out.getvalue()
+        assert "dev" not in printed.replace("development", "") and "held-out" not in printed
+        assert "text by language (unseen pages)" in printed
+        # Failures are listed for development pages only, and this corpus has none.
+        assert "text: no development pages to list" in printed
+        assert "bridge-repairs" not in printed
+        written = json.loads(output.read_text())
+        assert set(written["text"]) >= {"all", UNSEEN} and DEV not in written["text"]
+        assert written["text"][UNSEEN]["title"] == 0.8
+        assert written["text"]["development_failures"] == {}
+
+
+def test_eval_ingest_refuses_a_corpus_it_cannot_read(tmp_path):
+    broken = tmp_path / "broken.tar.gz"
+    broken.write_bytes(b"not a tarball")
+    with pytest.raises(CommandError, match="Cannot read the corpus"):
+        call_command("eval_ingest", "--corpus", str(broken), "--output", str(tmp_path / "o.json"))
+    with pytest.raises(CommandError, match="no truth.json"):
+        call_command("eval_ingest", "--corpus", str(tmp_path), "--output", str(tmp_path / "o.json"))
 
 
 # --- the title ranker's trainer -------------------------------------------------------------

@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import tarfile
 from pathlib import Path
 
 from django.conf import settings
@@ -17,8 +18,10 @@ class Command(BaseCommand):
     help = "Score raw-text and HTML ingest on ../shared/data/rawtext-dev (never gates CI)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", type=Path, default=DEFAULT_SET,
-                            help="The development set's tarball.")
+        parser.add_argument("--corpus", "--data", dest="corpus", type=Path, default=None,
+                            help="A .tar.gz or directory of truth.json, html/<name>.html and "
+                                 "text/<name>.txt (default: the development set). Any other "
+                                 "corpus has no held-out split: all its pages are unseen.")
         parser.add_argument("--kind", choices=["text", "html"], action="append",
                             help="Only this kind of capture (repeatable).")
         parser.add_argument("--failures", type=int, default=0, metavar="N",
@@ -27,12 +30,19 @@ class Command(BaseCommand):
                             help="Only these fields in the failure list.")
         parser.add_argument("--output", type=Path, help="JSON results (default: beside the bench's).")
 
-    def handle(self, *args, data, kind, failures, field, output, **options):
-        if not data.is_file():
-            raise CommandError(f"No development set at {data}: put ../shared beside the project")
+    def handle(self, *args, corpus, kind, failures, field, output, **options):
+        corpus = corpus or DEFAULT_SET
+        if not corpus.exists():
+            if corpus == DEFAULT_SET:
+                raise CommandError(f"No development set at {corpus}: put ../shared beside the project")
+            raise CommandError(f"No corpus at {corpus}")
+        split = corpus.resolve() == Path(DEFAULT_SET).resolve()
         # trafilatura logs every odd link of every page; the figures are what matter here.
         logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-        pages = list(ingest_eval.read_pages(data))
+        try:
+            pages = list(ingest_eval.read_pages(corpus, split=split))
+        except (OSError, ValueError, tarfile.TarError) as error:
+            raise CommandError(f"Cannot read the corpus: {error}") from error
         runs = ingest_eval.evaluate(pages, kind or ("text", "html"))
         self.stdout.write(ingest_eval.table(runs))
         for run in runs:
