@@ -17,14 +17,15 @@ def when_ready(server):
     and apply the index tasks a crash left behind, so nobody has to type anything."""
     from django.db import connections
 
-    from search.indexing import recover, reset_searchers
+    from search.backends import get_backend
+    from search.outbox import recover
 
     try:
         server.log.info("Search index: %s", recover())
     except Exception:  # browse pages and uploads work without search; sync_index retries
         server.log.exception("Could not recover the search index at start-up")
     finally:
-        reset_searchers()  # nothing opened here may be shared with the forked workers
+        get_backend().reset()  # nothing opened here may be shared with the forked workers
         connections.close_all()
 
 
@@ -32,11 +33,11 @@ def post_worker_init(worker):
     """Open this worker's index searcher and read its tables before the first request, and
     apply what a worker killed mid-request left in the outbox (the master restarts workers
     without when_ready)."""
-    from search.indexing import REQUEST_WRITER_TIMEOUT, drain
-    from search.query import warm_up
+    from search.backends import get_backend
+    from search.outbox import REQUEST_WRITER_TIMEOUT, drain
 
     try:
         drain(timeout=REQUEST_WRITER_TIMEOUT)
-        warm_up()
+        get_backend().warm_up()
     except Exception:  # a broken index must not stop the site from serving browse pages
         worker.log.exception("Could not open the search index at start-up")

@@ -2,6 +2,7 @@
 
 import calendar
 import hashlib
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -280,12 +281,20 @@ class Article(models.Model):
             "author_names": [a.name for a in self.author_list],
             "outlet": self.outlet.slug if self.outlet_id else "",
             "outlet_name": self.outlet.name if self.outlet_id else "",
-            "pinned_topics": [t.slug for t in self.topics.all()],
+            "pinned_topics": sorted(t.slug for t in self.topics.all()),
+            "excluded_topics": sorted(t.slug for t in self.excluded_from_topics.all()),
             "month": self.month_key,
             "year": self.published.year if self.published else None,
             "published": self.published,
             "date_precision": self.date_precision,
+            "date_range": date_range(self.published, self.date_precision),
+            "content_hash": self.content_hash,
         }
+
+    @property
+    def topic_list(self) -> list["Topic"]:
+        """The topics this article belongs to (saved query, pinned, excluded), by name."""
+        return sorted((m.topic for m in self.memberships.all()), key=lambda t: t.name)
 
 
 def normalize_date(value, precision: str):
@@ -297,6 +306,19 @@ def normalize_date(value, precision: str):
     if precision == DatePrecision.YEAR:
         return value.replace(month=1, day=1)
     return value
+
+
+def date_range(value, precision: str) -> tuple[date, date] | None:
+    """The first and last day a known date can be ("February 2017": 1-28 February)."""
+    if value is None or precision == DatePrecision.UNKNOWN:
+        return None
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=1, day=1), value.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        first = value.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return first, following - timedelta(days=1)
+    return value, value
 
 
 ISO_FORMATS = {DatePrecision.DAY: "%Y-%m-%d", DatePrecision.MONTH: "%Y-%m",
@@ -319,6 +341,24 @@ def format_date(value, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return f"{month} {value.year}"
     return f"{value.day} {month} {value.year}"
+
+
+class TopicMembership(models.Model):
+    """An article's place in a topic: its saved query's hit, or pinned, and not excluded.
+
+    Derived, like the search index, and written by the same outbox drain in step with it
+    (``search.outbox``); ``sync_index`` repairs both. Browse pages read topics from here.
+    """
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="memberships")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "article"],
+                                               name="topic_membership_once")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} in {self.topic_id}"
 
 
 class ArticleAuthor(models.Model):

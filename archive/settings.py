@@ -153,6 +153,8 @@ CONTENT_SECURITY_POLICY = os.environ.get(
 SESSION_COOKIE_HTTPONLY = True
 
 # Dossier's own settings.
+# The search engine: "whoosh" (embedded, the default) or a SearchBackend's dotted path.
+DOSSIER_SEARCH_BACKEND = os.environ.get("DOSSIER_SEARCH_BACKEND", "whoosh")
 DOSSIER_INDEX_DIR = Path(os.environ.get("DOSSIER_INDEX_DIR", DATA_DIR / "index"))
 
 # Limits on what one request may make Dossier do. Each is an environment variable; the defaults

@@ -33,7 +33,7 @@ from archive.ingest import IngestError
 from archive.ingest.dates import parse_date as parse_date_text
 from archive.ingest.pipeline import megabytes
 from archive.models import DatePrecision, Topic, UploadItem, iso_date
-from search.indexing import drains_deferred
+from search.outbox import drains_deferred
 
 
 class MultipleFileInput(forms.ClearableFileInput):

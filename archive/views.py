@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from archive.models import Article, Author, Capture, DatePrecision, Outlet, Topic
-from search.topics import index_version, topics_for_article
+from search.topics import archive_version, topics_for_article
 
 
 def paginate(request, queryset, per_page: int | None = None):
@@ -36,7 +36,7 @@ def home(request):
     return render(request, "archive/home.html", {
         "articles": Article.objects.latest_first().with_related()[:10],
         "topics": Topic.objects.all(),
-        **cached_by_index_version("home-summary", archive_summary),
+        **cached_by_archive_version("home-summary", archive_summary),
     })
 
 
@@ -52,10 +52,10 @@ def archive_summary() -> dict:
     }
 
 
-def cached_by_index_version(name: str, compute, seconds: int = 300):
-    """``compute()``, cached until the index next commits: every article change reaches the
-    index through the outbox, so its generation is a cheap version of the archive."""
-    key = f"{name}:{index_version()}"
+def cached_by_archive_version(name: str, compute, seconds: int = 300):
+    """``compute()``, cached until the outbox next drains: every article change passes
+    through it, so its generation is a cheap version of the archive in the database."""
+    key = f"{name}:{archive_version()}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -73,7 +73,7 @@ def article_detail(request, pk: int, slug: str = ""):
     if slug != current[0]:
         return redirect("archive:article", pk=pk, slug=current[0] or "article", permanent=True)
     key = f"article-page:{pk}:{current[1].isoformat()}:{request.user.is_staff}"
-    return HttpResponse(cached_by_index_version(key, lambda: render_article(request, pk)))
+    return HttpResponse(cached_by_archive_version(key, lambda: render_article(request, pk)))
 
 
 def render_article(request, pk: int) -> str:

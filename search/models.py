@@ -18,3 +18,11 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return f"index article {self.article_id}"
+
+
+class SearchState(models.Model):
+    """One row: how many times the outbox drain has changed what search derives from the
+    database (documents, topic membership). Page caches are keyed on it, so they follow the
+    database whichever engine serves search."""
+
+    generation = models.BigIntegerField(default=0)

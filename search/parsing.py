@@ -1,62 +1,49 @@
-"""Reading the query language: words (AND by default), "phrases", AND/OR/NOT, -word,
-parentheses, word*, word~, and the fields title:, author:, outlet:, topic:.
+"""Reading the query language into Dossier's query tree (``search.querytree``): words (AND by
+default), "phrases" and "phrases"~N, AND/OR/NOT, -word, parentheses, word*, wild?ca*d,
+word~ and word~2, and the fields title:, lede:, body:, author:, outlet:, topic:.
 
-Whatever the input, ``parse_query`` returns a query or None and, when it had to change the
-input, a note saying what it searched for instead. It never raises.
+NOT binds tightest, then AND, then OR, then the implicit AND between neighbours, so
+``a b OR c`` is a AND (b OR c). Whatever the input, ``parse_query`` returns a tree or None
+and, when it had to change the input, a note saying what it searched for instead. It never
+raises, and it imports no engine: each backend compiles the tree (and may still find nothing
+to search for in it, for example when every word is a stop word).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
-from whoosh import qparser
-from whoosh.fields import Schema
-from whoosh.query import FuzzyTerm, NullQuery, Query
 
-from search.schema import FIELD_BOOSTS, QUERY_FIELDS, RANKED_FIELDS, build_schema
+from search import querytree as qt
 
 MAX_FUZZY_DISTANCE = 2
-OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+MAX_DEPTH = 32  # nested parentheses and NOTs; deeper is read as plain words
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT"}
+
+_TOKEN_RE = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<phrase>"(?P<text>[^"]*)"(?:~(?P<slop>[1-9][0-9]*))?)
+  | (?P<quote>")
+  | (?P<open>\()
+  | (?P<close>\))
+  | (?P<word>[^\s()"]+)
+""", re.VERBOSE)
+_FIELD_RE = re.compile(r"^(\w+):(.*)$")
+_FUZZY_RE = re.compile(r"^(?P<word>.*\S)~(?P<dist>[0-9])?(?:/(?P<prefix>[1-9][0-9]*))?$")
+
+
+class QuerySyntaxError(ValueError):
+    """The text is not well-formed query syntax (read as plain words instead)."""
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
     text: str  # the query as searched, after cleaning
-    query: Query | None  # None: nothing left to search for
+    query: qt.Node | None  # None: nothing left to search for
     note: str = ""  # why the search differs from what was typed
-
-
-def _query_schema() -> Schema:
-    """Only the fields users may name: ``id:`` or ``signature:`` are read as plain words."""
-    full = build_schema()
-    schema = Schema()
-    for name in QUERY_FIELDS:
-        schema.add(name, full[name])
-    return schema
-
-
-_SCHEMA = _query_schema()
-
-
-def _parser(*, operators: bool = True) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(RANKED_FIELDS, _SCHEMA, fieldboosts=FIELD_BOOSTS,
-                                      group=qparser.AndGroup)
-    parser.remove_plugin_class(qparser.BoostPlugin)
-    parser.remove_plugin_class(qparser.RangePlugin)
-    if operators:
-        parser.add_plugin(qparser.FuzzyTermPlugin())
-    else:
-        for plugin in (qparser.OperatorsPlugin, qparser.GroupPlugin, qparser.PhrasePlugin,
-                       qparser.FieldsPlugin, qparser.WildcardPlugin):
-            parser.remove_plugin_class(plugin)
-    return parser
-
-
-_PARSER = _parser()
-_WORDS_PARSER = _parser(operators=False)
 
 
 def clean_text(text: str) -> str:
@@ -65,29 +52,6 @@ def clean_text(text: str) -> str:
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
                    for c in text)
     return " ".join(text.split())
-
-
-def _minus_to_not(text: str) -> str:
-    """``-word`` / ``-"a phrase"`` mean NOT, outside quotes ("sarah-lain" stays one word)."""
-    parts = text.split('"')
-    for i in range(0, len(parts), 2):  # even parts are outside quotes
-        parts[i] = re.sub(r"(^|[\s(])-(?=[\w(])", r"\1NOT ", parts[i])
-        if i + 1 < len(parts):
-            parts[i] = re.sub(r"(^|[\s(])-$", r"\1NOT ", parts[i])
-    return '"'.join(parts)
-
-
-def _clamp(query: Query) -> Query:
-    """Fuzzy terms farther than two edits are slow and useless."""
-    if isinstance(query, FuzzyTerm) and query.maxdist > MAX_FUZZY_DISTANCE:
-        query.maxdist = MAX_FUZZY_DISTANCE
-    for child in query.children():
-        _clamp(child)
-    return query
-
-
-def _usable(query: Query | None) -> bool:
-    return query is not None and query is not NullQuery and not isinstance(query, type(NullQuery))
 
 
 def plain_words(text: str) -> str:
@@ -102,7 +66,7 @@ def max_query_chars() -> int:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    """The whoosh query for ``text``; falls back to its plain words when it cannot be read.
+    """The query tree for ``text``; falls back to its plain words when it cannot be read.
 
     Callers that bypass the form (the suggestion, the index checks) still get a query cut at
     the same limit the form enforces, so parsing cost stays bounded.
@@ -117,37 +81,178 @@ def parse_query(text: str) -> ParsedQuery:
     if not text:
         return ParsedQuery(text, None, note)
     try:
-        query = _PARSER.parse(_minus_to_not(text))
-        if _usable(query) and text.count('"') % 2 == 0 and _balanced(text):
-            return ParsedQuery(text, _clamp(query), note)
-    except Exception:  # whoosh raises assorted errors on odd input; we never pass them on
-        pass
+        tree = _Parser(text).parse()
+    except QuerySyntaxError:
+        tree = None
+    else:
+        if tree is not None:
+            return ParsedQuery(text, tree, note)
     words = plain_words(text)
     if not words:
         return ParsedQuery(text, None, (note + " " if note else "")
                            + "There is nothing to search for in that query: try some words.")
-    try:
-        query = _WORDS_PARSER.parse(words)
-    except Exception:
-        query = None
-    if not _usable(query):
-        why = "Those words are too common or too short to search for: try others."
-    elif words == text.lower():
-        why = ""
-    else:
-        why = f"We could not read that as search syntax, so we searched for the words: {words}."
+    why = "" if words == text.lower() else (
+        f"We could not read that as search syntax, so we searched for the words: {words}.")
     note = " ".join(part for part in (note, why) if part)
-    return ParsedQuery(words, query if _usable(query) else None, note)
+    return ParsedQuery(words, words_query(words), note)
 
 
-def _balanced(text: str) -> bool:
-    """Parentheses outside quotes pair up (whoosh silently drops unpaired ones)."""
-    depth = 0
-    for i, part in enumerate(text.split('"')):
-        if i % 2:
-            continue
-        for char in part:
-            depth += {"(": 1, ")": -1}.get(char, 0)
-            if depth < 0:
-                return False
-    return depth == 0
+def words_query(words: str) -> qt.Node | None:
+    """Plain words, all required, in the ranked text."""
+    terms = [qt.Term(word) for word in words.split()]
+    return _join(qt.And, terms)
+
+
+def _join(kind, items: list[qt.Node]) -> qt.Node | None:
+    items = [item for item in items if item is not None]
+    if not items:
+        return None
+    return items[0] if len(items) == 1 else kind(tuple(items))
+
+
+class _Parser:
+    """Recursive descent over the tokens; see the module docstring for precedence."""
+
+    def __init__(self, text: str):
+        self.tokens = list(self._tokens(text))
+        self.at = 0
+        self.depth = 0
+
+    @staticmethod
+    def _tokens(text: str):
+        previous = " "
+        for match in _TOKEN_RE.finditer(text):
+            kind = next(k for k in ("space", "phrase", "quote", "open", "close", "word")
+                        if match.group(k) is not None)
+            if kind == "quote":
+                raise QuerySyntaxError("an unclosed quote")
+            if kind == "space":
+                previous = " "
+                continue
+            value = match.group()
+            after_gap = previous in " ("
+            previous = value[-1]
+            followed = text[match.end():match.end() + 1] not in ("", " ")
+            if (kind == "word" and (named := _FIELD_RE.match(value)) and named[1] in qt.FIELDS
+                    and (named[2] or followed)):
+                yield ("field", named[1], match)
+                value = named[2]
+                if not value:
+                    continue
+            if kind == "word" and value in OPERATORS:
+                yield ("op", value, match)
+            elif kind == "word" and after_gap and value.startswith("-") and len(value) > 1:
+                yield ("op", "NOT", match)
+                yield ("word", value[1:], match)
+            elif kind == "word" and value == "-" and after_gap and text[match.end():][:1] in '"(':
+                yield ("op", "NOT", match)  # -"a phrase", -(a OR b)
+            else:
+                yield (kind, value, match)
+
+    # Grammar ---------------------------------------------------------------------------------
+
+    def parse(self) -> qt.Node | None:
+        tree = self.sequence()
+        if self.at != len(self.tokens):
+            raise QuerySyntaxError("an unmatched closing parenthesis")
+        return tree
+
+    def peek(self, kind: str | None = None, value: str | None = None):
+        if self.at >= len(self.tokens):
+            return None
+        token = self.tokens[self.at]
+        if (kind and token[0] != kind) or (value and token[1] != value):
+            return None
+        return token
+
+    def take(self):
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def sequence(self) -> qt.Node | None:
+        items = []
+        while self.at < len(self.tokens) and not self.peek("close"):
+            items.append(self.disjunction())
+        return _join(qt.And, items)
+
+    def disjunction(self) -> qt.Node | None:
+        items = [self.conjunction()]
+        while self.peek("op", "OR") and self._has_operand(1):
+            self.take()
+            items.append(self.conjunction())
+        return _join(qt.Or, items)
+
+    def conjunction(self) -> qt.Node | None:
+        items = [self.unary()]
+        while (self.peek("op", "AND") or self.peek("op", "ANDNOT")) and self._has_operand(1):
+            op = self.take()[1]
+            operand = self.unary()
+            items.append(qt.Not(operand) if op == "ANDNOT" and operand is not None else operand)
+        return _join(qt.And, items)
+
+    def unary(self) -> qt.Node | None:
+        if self.peek("op", "NOT") and self._has_operand(1):
+            self.take()
+            inner = self._deeper(self.unary)
+            return qt.Not(inner) if inner is not None else None
+        return self.primary(None)
+
+    def _deeper(self, rule):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QuerySyntaxError("nested too deeply")
+        try:
+            return rule()
+        finally:
+            self.depth -= 1
+
+    def _has_operand(self, ahead: int) -> bool:
+        """An operator counts only with something after it ("minsk AND" is the word "and")."""
+        index = self.at + ahead
+        return index < len(self.tokens) and self.tokens[index][0] not in ("close",) and not (
+            self.tokens[index][0] == "op" and self.tokens[index][1] in ("AND", "OR", "ANDNOT"))
+
+    def primary(self, field: str | None) -> qt.Node | None:
+        kind, value, match = self.take()
+        if kind == "open":
+            inner = self._deeper(self.sequence)
+            if not self.peek("close"):
+                raise QuerySyntaxError("an unclosed parenthesis")
+            self.take()
+            return _in_field(inner, field)
+        if kind == "close":
+            raise QuerySyntaxError("an unmatched closing parenthesis")
+        if kind == "field":
+            if self.at >= len(self.tokens):
+                return None
+            return self.primary(value)
+        if kind == "phrase":
+            slop = int(match.group("slop") or 1)
+            return qt.Phrase(match.group("text"), field, slop) if match.group("text").strip() else None
+        return word_node(value, field)  # a word, or an operator word standing alone
+
+
+def word_node(word: str, field: str | None) -> qt.Node:
+    """One word of the query: fuzzy (~), a prefix (ending in *), a wildcard, or a term."""
+    if (fuzzy := _FUZZY_RE.match(word)) and not any(c in fuzzy["word"] for c in "*?"):
+        distance = min(int(fuzzy["dist"] or 1), MAX_FUZZY_DISTANCE)
+        return qt.Fuzzy(fuzzy["word"], field, distance, int(fuzzy["prefix"] or 0))
+    if "*" in word or "?" in word:
+        if len(word) > 1 and "?" not in word and word.find("*") == len(word) - 1:
+            return qt.Prefix(word[:-1], field)
+        return qt.Wildcard(word, field)
+    return qt.Term(word, field)
+
+
+def _in_field(node: qt.Node | None, field: str | None) -> qt.Node | None:
+    """``author:(a OR b)``: every leaf without a field of its own gets this one."""
+    if node is None or field is None:
+        return node
+    if isinstance(node, (qt.And, qt.Or)):
+        return type(node)(tuple(_in_field(item, field) for item in node.items))
+    if isinstance(node, qt.Not):
+        return qt.Not(_in_field(node.item, field))
+    if getattr(node, "field", "") is None:
+        return replace(node, field=field)
+    return node

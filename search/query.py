@@ -1,8 +1,8 @@
 """A search request in, a result page out: hits, highlights, facets, suggestion, timeline.
 
-The index returns ids in rank order; the ORM fetches the rows. Filters are ANDed into the
-query itself (never passed as ``filter=``), so totals stay exact even when a filter matches
-nothing (WHOOSH.md, "empty filter, wrong total").
+The engine (``search.backends``) returns ids in order, the exact total and facet counts; the
+ORM fetches the rows, and labels, snippets and the wording of suggestions are made here, the
+same for every engine.
 
 Dates: a ``month`` filter selects day- and month-precision articles of that month ("February
 2017" is in February; a year-only date is in no month). ``date_from``/``date_to`` select
@@ -18,20 +18,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from whoosh.query import And, Every, MultiTerm, NumericRange, Or, Query, Term
 
 from archive.models import Article, Author, Outlet, Topic
-from search import segments
-from search.evaluation import evaluate
-from search.facets import FACET_FIELDS, facet_counts
-from search.indexing import get_searcher
+from search.backends import get_backend
+from search.backends.base import MatchRequest
 from search.parsing import OPERATORS, parse_query
-from search.schema import NO_VALUE, RANKED_FIELDS, TOKEN_RE, date_number, stemmed
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_LIMIT = 12
@@ -136,86 +131,50 @@ def _per_page(request: SearchRequest) -> int:
     return request.per_page or settings.PAGE_SIZE
 
 
-def filter_queries(request: SearchRequest) -> list[Query]:
-    """The request's filters: values of one facet are ORed, different facets ANDed."""
-    clauses: list[Query] = []
-    for param, fieldname in (("author", "author_slug"), ("outlet", "outlet_slug"),
-                             ("topic", "topic_slug")):
-        values = getattr(request, param)
-        if values:
-            clauses.append(Or([Term(fieldname, v) for v in values]))
-    if request.scope_topic:
-        clauses.append(Term("topic_slug", request.scope_topic))
-    if request.month:
-        clauses.append(Term("month", request.month))
-    if request.date_from:
-        clauses.append(NumericRange("published_end", date_number(request.date_from), None))
-    if request.date_to:
-        clauses.append(NumericRange("published", None, date_number(request.date_to)))
-    return clauses
+def match_request(request: SearchRequest, query, *, page: int, per_page: int) -> MatchRequest:
+    return MatchRequest(
+        query=query, author=request.author, outlet=request.outlet, topic=request.topic,
+        scope_topic=request.scope_topic, month=request.month, date_from=request.date_from,
+        date_to=request.date_to, order=request.effective_sort,
+        offset=(page - 1) * per_page, limit=per_page)
 
 
 def search(request: SearchRequest) -> ResultPage:
     """Run a search and build one result page with facets over the whole result set."""
     parsed = parse_query(request.q) if request.q.strip() else None
-    clauses = filter_queries(request)
-    if parsed is not None:
-        if parsed.query is None:
-            return ResultPage(request, [], 0, 1, 1, note=parsed.note, searched=parsed.text)
-        clauses.insert(0, parsed.query)
-    query = And(clauses) if len(clauses) > 1 else clauses[0] if clauses else Every()
-
-    searcher = get_searcher()
+    if parsed is not None and parsed.query is None:
+        return ResultPage(request, [], 0, 1, 1, note=parsed.note, searched=parsed.text)
+    backend = get_backend()
     per_page = _per_page(request)
-    relevance = request.effective_sort == "relevance"
-    # One pass over the postings: the exact set (total, facets) and, for relevance, every score.
-    matches = evaluate(searcher, query, scored=relevance)
-    total = matches.total
-    pages = max(1, math.ceil(total / per_page))
+    query = parsed.query if parsed else None
+    found = backend.match(match_request(request, query, page=request.page, per_page=per_page))
+    if not found.searchable:
+        return ResultPage(request, [], 0, 1, 1, note=_join_notes(parsed.note, TOO_COMMON),
+                          searched=parsed.text)
+    pages = max(1, math.ceil(found.total / per_page))
     number = min(request.page, pages)  # past the end: show the last page
-    start, stop = (number - 1) * per_page, number * per_page
-    if relevance:
-        page_docnums = matches.ranked(stop)[start:stop]
-    else:
-        newest = request.effective_sort == "newest"
-        page_docnums = matches.by_column("newest" if newest else "oldest", descending=newest,
-                                         stop=stop)[start:stop]
-    ids = [int(searcher.stored_fields(docnum)["id"]) for docnum in page_docnums]
-    words = highlight_words(parsed.query, searcher) if parsed else set()
-    rows = Article.objects.with_related().in_bulk(ids)
-    hits = [Hit(rows[pk], highlight(rows[pk].body_text, words) if parsed else None)
-            for pk in ids if pk in rows]
-    groups = facet_counts(matches)
-
+    if number != request.page:
+        found = backend.match(match_request(request, query, page=number, per_page=per_page))
+    rows = Article.objects.with_related().in_bulk(found.ids)
+    hits = [Hit(rows[pk], highlight(rows[pk].body_text, found.words) if parsed else None)
+            for pk in found.ids if pk in rows]
     page = ResultPage(
-        request, hits, total, number, pages,
-        facets=_facets(groups, request),
-        months=sorted((m, n) for m, n in groups["month"].items() if m),
+        request, hits, found.total, number, pages,
+        facets=_facets(found.facets, request),
+        months=sorted(found.months.items()),
         note=parsed.note if parsed else "",
         searched=parsed.text if parsed else "",
     )
-    if parsed is not None and total < FEW_HITS:
-        page.suggestion = suggest(parsed.text, total)
+    if parsed is not None and found.total < FEW_HITS:
+        page.suggestion = suggest(parsed.text, found.total)
     return page
 
 
-def highlight_words(query: Query, searcher) -> set[str]:
-    """The indexed words of the ranked fields that the query looks for (prefixes, wildcards
-    and fuzzy terms expanded against the index), to mark in the page's snippets."""
-    reader = searcher.reader()
-    words: set[str] = set()
-    for leaf in query.leaves():
-        try:
-            terms = (leaf.expanded_terms(reader) if isinstance(leaf, MultiTerm)
-                     else leaf.iter_all_terms(phrases=True))
-            words.update(_text(t) for f, t in terms if f in RANKED_FIELDS)
-        except Exception:  # a leaf the expansion cannot walk: fewer marks, same results
-            continue
-    return words
+TOO_COMMON = "Those words are too common or too short to search for: try others."
 
 
-def _text(term) -> str:
-    return term.decode() if isinstance(term, bytes) else term
+def _join_notes(*notes: str) -> str:
+    return " ".join(note for note in notes if note)
 
 
 def _facets(groups: dict[str, dict], request: SearchRequest) -> dict[str, list[FacetValue]]:
@@ -224,7 +183,7 @@ def _facets(groups: dict[str, dict], request: SearchRequest) -> dict[str, list[F
     facets = {}
     for name, model in (("author", Author), ("outlet", Outlet), ("topic", Topic)):
         active = set(getattr(request, name))
-        counts = {k: v for k, v in groups[name].items() if k and k != NO_VALUE}
+        counts = groups.get(name, {})
         top = [slug for slug, _ in Counter(counts).most_common(FACET_LIMIT)]
         shown = list(dict.fromkeys([*top, *active]))
         labels = dict(model.objects.filter(slug__in=shown).values_list("slug", "name"))
@@ -233,8 +192,8 @@ def _facets(groups: dict[str, dict], request: SearchRequest) -> dict[str, list[F
         values.sort(key=lambda f: (not f.active, -f.count, f.label.casefold()))
         facets[name] = values
     months = [FacetValue(m, _month_label(m), n, m == request.month)
-              for m, n in sorted(groups["month"].items(), reverse=True) if m]
-    if request.month and request.month not in groups["month"]:
+              for m, n in sorted(groups.get("month", {}).items(), reverse=True)]
+    if request.month and request.month not in groups.get("month", {}):
         months.insert(0, FacetValue(request.month, _month_label(request.month), 0, True))
     facets["month"] = months
     return facets
@@ -247,61 +206,14 @@ def _month_label(value: str) -> str:
         return value
 
 
-def warm_up() -> None:
-    """Read the per-segment tables every result page needs (facet values, field lengths, date
-    columns) now, so the first visitor of a new worker does not wait for them."""
-    searcher = get_searcher()
-    for leaf, _offset in segments.leaves(searcher):
-        reader = leaf.reader()
-        for fieldname in FACET_FIELDS.values():
-            segments.value_table(reader, fieldname)
-        for fieldname in ("newest", "oldest", "pk"):
-            segments.column(reader, fieldname)
-        if segments.readable(reader):
-            for fieldname in RANKED_FIELDS:
-                segments.field_lengths(reader, fieldname)
-
-
 # Highlighting --------------------------------------------------------------------------------
 
-# The index analyzer's own tokens and stemmer (search.schema), without its per-token object
-# pipeline: running the full analyzer over each hit's body was 80% of a rare-word result page.
-
-
-def matched_spans(text: str, words: set[str]) -> list[tuple[int, int]]:
-    """(start, end) of every token of ``text`` whose stem is one of ``words``.
-
-    Only tokens that begin like one of the stems are stemmed: the Porter stemmer rewrites
-    suffixes only, so a word always begins with its stem less its last three letters. A C-level
-    regular expression finds those few candidates; stemming every token of every hit's body in
-    Python was half of a rare-word result page after the query itself got fast.
-    """
-    if not words:
-        return []
-    lowered = text.lower()
-    if len(lowered) != len(text):  # "İ" lowercases to two characters: positions would shift
-        return [m.span() for m in TOKEN_RE.finditer(text) if stemmed(m.group().lower()) in words]
-    spans = []
-    for start in _candidate_starts(frozenset(words)).finditer(lowered):
-        token = TOKEN_RE.match(text, start.start())
-        if token and stemmed(token.group().lower()) in words:
-            spans.append(token.span())
-    return spans
-
-
-@lru_cache(maxsize=256)
-def _candidate_starts(words: frozenset[str]) -> re.Pattern:
-    prefixes = sorted({word[:max(2, len(word) - 3)] for word in words}, key=len, reverse=True)
-    # At a token's first character: not after a token character, nor after "x." (U.S.A.).
-    return re.compile(r"(?<![\w*])(?<![\w*]\.)(?:" + "|".join(map(re.escape, prefixes)) + ")")
-
-
-def highlight(text: str, words: set[str], *, size: int = SNIPPET_CHARS) -> SafeString | None:
-    """The passage of ``text`` with the most matched (stemmed) words, HTML-escaped, with
+def highlight(text: str, words: frozenset[str], *, size: int = SNIPPET_CHARS) -> SafeString | None:
+    """The passage of ``text`` with the most words the engine matched, HTML-escaped, with
     ``<mark>`` around each match. None when no word matches."""
     if not words:
         return None
-    spans = matched_spans(text, words)
+    spans = get_backend().spans(text, words)
     if not spans:
         return None
     # The window starting at some match that covers the most matches.
@@ -345,25 +257,18 @@ def _word_end(text: str, pos: int) -> int:
 
 def suggest(text: str, total: int) -> str | None:
     """A respelling of the query's unknown words that finds more articles, or None."""
-    searcher = get_searcher()
-    reader = searcher.reader()
-    changed, suggestion = False, text
-    for match in reversed(list(re.finditer(r"(?<![:\w])[^\W\d_]{3,}(?![\w:*~])", text))):
-        word = match.group()
-        if word in OPERATORS:
-            continue
-        lower = word.lower()
-        if any((f"spell_{name}", lower) in reader or (name, lower) in reader
-               for name in ("title", "body")):
-            continue
-        options = searcher.suggest("body", lower, limit=1, prefix=1) or searcher.suggest(
-            "title", lower, limit=1, prefix=1)
-        if options and options[0] != lower:
-            suggestion = suggestion[:match.start()] + options[0] + suggestion[match.end():]
-            changed = True
-    if not changed:
+    found = list(re.finditer(r"(?<![:\w])[^\W\d_]{3,}(?![\w:*~])", text))
+    words = [m.group() for m in found if m.group() not in OPERATORS]
+    respelled = get_backend().respell(words) if words else {}
+    if not respelled:
         return None
+    suggestion = text
+    for match in reversed(found):
+        if match.group() in respelled:
+            suggestion = suggestion[:match.start()] + respelled[match.group()] + suggestion[match.end():]
     parsed = parse_query(suggestion)
-    if parsed.query is None or len(searcher.search(parsed.query, limit=1)) <= total:
+    if parsed.query is None:
+        return None
+    if get_backend().match(MatchRequest(query=parsed.query, limit=0, facets=False)).total <= total:
         return None
     return suggestion

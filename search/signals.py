@@ -1,4 +1,4 @@
-"""Every article change writes an index task in the same transaction (see search.indexing).
+"""Every article change writes an index task in the same transaction (see search.outbox).
 
 Fixture loading (``raw=True``) is skipped: the seed collection is indexed by ``sync_index``.
 """
@@ -7,21 +7,22 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from archive.models import Article, ArticleAuthor, Author, Outlet, Topic
-from search import indexing
+from search.backends import get_backend
+from search import membership, outbox
 
 
 @receiver(post_save, sender=Article)
 @receiver(post_delete, sender=Article)
 def article_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        indexing.enqueue([instance.pk])
+        outbox.enqueue([instance.pk])
 
 
 @receiver(post_save, sender=ArticleAuthor)
 @receiver(post_delete, sender=ArticleAuthor)
 def byline_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        indexing.enqueue([instance.article_id])
+        outbox.enqueue([instance.article_id])
 
 
 @receiver(m2m_changed, sender=Article.topics.through)
@@ -30,14 +31,14 @@ def topic_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """Pins (Article.topics) and exclusions (Topic.excluded), from either side."""
     article_side = isinstance(instance, Article)
     if action in ("post_add", "post_remove"):
-        indexing.enqueue([instance.pk] if article_side else pk_set or [])
+        outbox.enqueue([instance.pk] if article_side else pk_set or [])
     elif action == "pre_clear":
         if article_side:
-            indexing.enqueue([instance.pk])
+            outbox.enqueue([instance.pk])
         else:
             related = instance.pinned_articles if sender is Article.topics.through \
                 else instance.excluded
-            indexing.enqueue(related.values_list("pk", flat=True))
+            outbox.enqueue(related.values_list("pk", flat=True))
 
 
 @receiver(pre_save, sender=Topic)
@@ -57,7 +58,7 @@ def name_changed(sender, instance, raw=False, created=False, **kwargs):
     if raw or created or old is None:
         return
     if (old.name, old.slug) != (instance.name, instance.slug):
-        indexing.enqueue(instance.articles.values_list("pk", flat=True))
+        outbox.enqueue(instance.articles.values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=Topic)
@@ -71,24 +72,20 @@ def topic_changed(sender, instance, raw=False, created=False, **kwargs):
         return
     affected = set(instance.pinned_articles.values_list("pk", flat=True))
     affected |= set(instance.excluded.values_list("pk", flat=True))
-    if not indexing.index_exists():
+    if old is not None:
+        affected |= membership.articles_in_topic(old)
+    if not get_backend().exists():
+        outbox.enqueue(affected)
         return  # nothing indexed yet: the first build evaluates every topic anyway
     try:
-        if old is not None:
-            affected |= indexing.articles_in_topic_index(old.slug)
-        if instance.query.strip():
-            affected |= indexing.articles_matching(instance.query)
+        affected |= membership.articles_matching(instance.query)
     except Exception:  # an unreadable index is rebuilt on the next read; sync repairs the rest
-        indexing.logger.exception("Could not read the index to re-evaluate topic %s.", instance)
-    indexing.enqueue(affected)
+        outbox.logger.exception("Could not read the index to re-evaluate topic %s.", instance)
+    outbox.enqueue(affected)
 
 
 @receiver(pre_delete, sender=Topic)
 def topic_deleted(sender, instance, **kwargs):
-    try:
-        affected = indexing.articles_in_topic_index(instance.slug)
-    except Exception:
-        indexing.logger.exception("Could not read the index to drop topic %s.", instance)
-        affected = set()
+    affected = membership.articles_in_topic(instance)
     affected |= set(instance.pinned_articles.values_list("pk", flat=True))
-    indexing.enqueue(affected)
+    outbox.enqueue(affected)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from archive.models import Article, Topic
-from search import api, indexing, query
+from search import api, outbox, query
 from search.charts import month_bars
 from search.forms import SearchForm
 from search.topics import topics_with_counts
@@ -28,7 +28,7 @@ def _page_context(request, form: SearchForm, **extra) -> dict:
         result = query.search(form.search_request(**extra.pop("scope", {})))
     except Exception:
         logger.exception("Search failed: the index could not be read.")
-        indexing.repair_in_background()
+        outbox.repair_in_background()
         return {"form": form, "q": form.cleaned_data["q"], "unavailable": True, "status": 503} | extra
     params = request.GET.copy()
     params.pop("page", None)
@@ -73,7 +73,7 @@ def api_search(request):
         result = query.search(form.search_request())
     except Exception:
         logger.exception("Search failed: the index could not be read.")
-        indexing.repair_in_background()
+        outbox.repair_in_background()
         return JsonResponse({"error": "Search is unavailable: the index could not be read."},
                             status=503)
     return JsonResponse(api.result_page(result))

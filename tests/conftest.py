@@ -21,15 +21,30 @@ def plain_static_storage(settings):
     settings.WHITENOISE_AUTOREFRESH = True
 
 
+# Every engine behind search.backends runs the whole suite: a new engine adds its name here.
+SEARCH_BACKENDS = ["whoosh"]
+
+
+@pytest.fixture(autouse=True, params=SEARCH_BACKENDS)
+def search_backend(request, settings):
+    """The engine this run of the test uses; tests marked ``engine("whoosh")`` test one
+    engine's own parts (its files, its ranking) and run only on it."""
+    wanted = request.node.get_closest_marker("engine")
+    if wanted and request.param not in wanted.args:
+        pytest.skip(f"tests {', '.join(wanted.args)}'s own parts, not {request.param}'s")
+    settings.DOSSIER_SEARCH_BACKEND = request.param
+    from search.backends import get_backend
+
+    return get_backend()
+
+
 @pytest.fixture(autouse=True)
-def index_dir(settings, tmp_path):
-    """Each test gets its own Whoosh index directory and a fresh per-process searcher."""
+def index_dir(settings, tmp_path, search_backend):
+    """Each test gets its own index directory and a fresh per-process reader."""
     from django.core.cache import cache
 
-    from search import indexing
-
     settings.DOSSIER_INDEX_DIR = tmp_path / "index"
-    indexing.reset_searchers()
+    search_backend.reset()
     cache.clear()
     yield settings.DOSSIER_INDEX_DIR
-    indexing.reset_searchers()
+    search_backend.reset()

@@ -123,7 +123,7 @@ def test_seed_files_dry_run_recovers_the_fixture_metadata(seeded):
 
 
 def test_imported_articles_are_searchable_and_the_outbox_is_empty(tmp_path):
-    from search.indexing import articles_matching
+    from search.membership import articles_matching
     from search.models import IndexTask
 
     for n in range(3):
@@ -136,7 +136,8 @@ def test_imported_articles_are_searchable_and_the_outbox_is_empty(tmp_path):
 
 
 def test_deferred_drain_keeps_tasks_until_the_block_ends(django_capture_on_commit_callbacks):
-    from search.indexing import articles_matching, drains_deferred
+    from search.membership import articles_matching
+    from search.outbox import drains_deferred
     from search.models import IndexTask
     from tests.factories import make_article
 

@@ -100,7 +100,7 @@ def _describe(value, depth: int = 0):
 
 def index_code_version() -> str:
     """A digest of Dossier's index schema: when it changes, a cached index is stale."""
-    from search.schema import build_schema
+    from search.backends.whoosh.schema import build_schema
 
     schema = build_schema()
     parts = [(name, _describe(schema[name])) for name in sorted(schema.names())]
@@ -196,11 +196,11 @@ def load_articles(articles: list[CorpusArticle]) -> int:
 
 def rebuild_dossier_index(procs: int) -> dict:
     """Dossier's own bulk rebuild (what ``manage.py rebuild_index`` runs), timed."""
-    from search import indexing
+    from search import outbox
 
     count = Article.objects.count()
     started = time.perf_counter()
-    indexing.rebuild(procs=procs)
+    outbox.rebuild(**({"procs": procs} if procs > 1 else {}))
     seconds = time.perf_counter() - started
     return {"articles": count, "seconds": round(seconds, 1), "procs": procs,
             "articles_per_s": round(count / seconds, 1), "peak_mb": peak_mb(),
@@ -209,7 +209,8 @@ def rebuild_dossier_index(procs: int) -> dict:
 
 def build_engine(name: str, procs: int = os.cpu_count() or 1) -> dict:
     """Build one reference engine's index from the database."""
-    from search.bench.engines import fts5, naive, tantivy_engine
+    from search.backends.whoosh import naive
+    from search.bench.engines import fts5, tantivy_engine
 
     path = engine_path(name)
     if name == "naive":

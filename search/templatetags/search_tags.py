@@ -62,7 +62,7 @@ def get_item(mapping, key):
 @register.filter
 def thousands(value):
     """1234 -> "1,234", as humanize's ``intcomma`` writes it in English, without its per-call
-    locale lookups (12 ms of a result page with a hundred facet counts)."""
+    locale lookups (a measurable part of a result page with many facet counts)."""
     try:
         return f"{int(value):,}"
     except (TypeError, ValueError):

@@ -9,10 +9,13 @@ from collections import Counter
 
 import pytest
 
-from search import indexing
+from search import outbox
+
+from search.backends.whoosh import index as windex
 from search.bench import build, measure, queries, report
 from search.bench.corpus import synthetic
-from search.bench.engines import fts5, naive, tantivy_engine
+from search.backends.whoosh import naive
+from search.bench.engines import fts5, tantivy_engine
 from search.bench.engines.base import PAGE_SIZE, QuerySpec
 from search.bench.engines.dossier import DossierEngine
 from search.bench.engines.translate import to_fts5, to_tantivy
@@ -35,10 +38,10 @@ def archive(db, settings, tmp_path, monkeypatch):
     """200 synthetic articles in the test database, indexed by Dossier and the references."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # whoosh's RAM index spills here
     settings.DOSSIER_INDEX_DIR = tmp_path / "index"
-    indexing.reset_searchers()
+    windex.reset_searchers()
     articles = synthetic(ARTICLES, seed=7)
     build.load_articles(articles)
-    indexing.rebuild()
+    outbox.rebuild()
     naive.build(build.engine_path("naive", tmp_path), procs=1)
     fts5.build(build.engine_path("fts5", tmp_path))
     tantivy_engine.build(build.engine_path("tantivy", tmp_path), threads=1)
@@ -48,7 +51,7 @@ def archive(db, settings, tmp_path, monkeypatch):
     yield articles, engines
     for engine in engines:
         engine.close()
-    indexing.reset_searchers()
+    windex.reset_searchers()
 
 
 def test_every_engine_builds_a_page_and_they_agree_on_a_rare_word(archive):

@@ -9,7 +9,8 @@ import pytest
 from django.db import transaction
 
 from archive.models import Article, Author, Topic
-from search import indexing
+from search import outbox
+from search.backends import get_backend
 from search.models import IndexTask
 from search.query import SearchRequest, search
 from tests.factories import make_article, make_author
@@ -66,18 +67,19 @@ def test_a_rolled_back_transaction_leaves_no_trace(
 
 def test_a_drain_failing_before_commit_loses_nothing(
         seeded_index, monkeypatch, django_capture_on_commit_callbacks):
-    real = indexing.article_document
+    engine = type(get_backend())
+    real = engine.apply
 
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(indexing, "article_document", explode)
+    monkeypatch.setattr(engine, "apply", explode)
     with django_capture_on_commit_callbacks(execute=True):
         article = make_article(title="Unlucky", body_text="Quixotic undertakings.")
     assert IndexTask.objects.filter(article_id=article.pk).exists()
     assert found(q="quixotic") == []
-    monkeypatch.setattr(indexing, "article_document", real)
-    indexing.sync()
+    monkeypatch.setattr(engine, "apply", real)
+    outbox.sync()
     assert found(q="quixotic") == [article.pk]
     assert IndexTask.objects.count() == 0
 

@@ -5,8 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.models import Article
-from search.query import SearchRequest, matched_spans, search
-from search.schema import TOKEN_RE, stemmed
+from search.backends.whoosh.highlighting import matched_spans
+from search.query import SearchRequest, search
+from search.backends.whoosh.schema import TOKEN_RE, stemmed
 from tests.factories import make_article, make_author, make_outlet
 from tests.search.helpers import ids
 

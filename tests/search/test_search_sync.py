@@ -6,7 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from archive.models import Article, Topic
-from search import indexing
+from search import outbox
+from search.backends.whoosh import index as windex
+from search.backends.whoosh import writer as wwriter
 from search.query import SearchRequest, search
 from tests.search.helpers import ids
 
@@ -18,20 +20,20 @@ def found(**kw):
 
 
 def test_sync_creates_a_missing_index(seeded, index_dir, capsys):
-    assert not indexing.index_exists()
+    assert not windex.index_exists()
     call_command("sync_index")
     assert "built it" in capsys.readouterr().out
     assert sorted(found()) == [1, 2, 3, 4, 5]
 
 
 def test_sync_reports_and_repairs_drift(seeded_index, capsys):
-    with indexing.index_writer() as writer:
+    with wwriter.index_writer() as writer:
         writer.delete_by_term("id", "2")  # missing
         writer.add_document(id="999", pk=999, title="Ghost", body="ghost", signature="x")  # extra
     Article.objects.filter(pk=4).update(title="Retitled opportunities")  # stale (no signals)
     Topic.objects.filter(slug="china").update(query='"minsk agreement"')  # membership (no signals)
 
-    report = indexing.sync(repair=False)
+    report = outbox.sync(repair=False)
     assert (report.missing, report.extra, report.stale) == ([2], [999], [4])
     assert set(report.topics) >= {3}
 
@@ -41,7 +43,7 @@ def test_sync_reports_and_repairs_drift(seeded_index, capsys):
     assert sorted(found()) == [1, 2, 3, 4, 5]
     assert found(q="title:retitled") == [4]
     assert found(topic=("china",)) == [3]
-    assert indexing.sync().repaired == 0
+    assert outbox.sync().repaired == 0
 
 
 def test_rebuild_index_command(seeded_index, capsys):
@@ -54,7 +56,7 @@ def test_rebuild_index_command(seeded_index, capsys):
 def test_a_corrupt_index_is_rebuilt_loudly(seeded_index, caplog):
     for toc in seeded_index.glob("_MAIN_*.toc"):
         toc.write_bytes(b"garbage")
-    indexing.reset_searchers()
-    with caplog.at_level(logging.ERROR, logger="search.indexing"):
+    windex.reset_searchers()
+    with caplog.at_level(logging.ERROR, logger="search.backends.whoosh.index"):
         assert sorted(found(q="Flynn")) == [1, 3, 5]
     assert "rebuilding" in caplog.text

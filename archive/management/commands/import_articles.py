@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from archive.importing import ERROR, Batch, import_upload, resolve_topics
-from search.indexing import drains_deferred
+from search.outbox import drains_deferred
 
 SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".zip"}
 

@@ -36,7 +36,8 @@ from archive.management.commands.backup import (
     read_only,
     sync_directory,
 )
-from search import indexing
+from search import outbox
+from search.backends import get_backend
 
 SEED_FIXTURE = "seed_collection.json"
 
@@ -191,7 +192,7 @@ class Command(BaseCommand):
 
     def rebuild_index(self) -> None:
         started = time.monotonic()
-        indexing.rebuild()
-        indexing.reset_searchers()
+        outbox.rebuild()
+        get_backend().reset()
         self.stdout.write(self.style.SUCCESS(
-            f"Search index rebuilt at {indexing.index_dir()} in {time.monotonic() - started:.1f} s."))
+            f"Search index rebuilt at {get_backend().location()} in {time.monotonic() - started:.1f} s."))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from search import indexing, query, segments
+from search import query
+from search.backends import get_backend
+from search.backends.whoosh import segments
 from search.bench.engines.base import PAGE_SIZE, PageResult, QuerySpec
 
 
@@ -10,7 +12,7 @@ class DossierEngine:
     name = "dossier"
 
     def __init__(self) -> None:
-        indexing.reset_searchers()  # the first search pays for opening, as a new worker does
+        get_backend().reset()  # the first search pays for opening, as a new worker does
 
     def search(self, spec: QuerySpec) -> PageResult:
         page = query.search(query.SearchRequest(
@@ -25,7 +27,7 @@ class DossierEngine:
                           facets=facets)
 
     def close(self) -> None:
-        indexing.reset_searchers()
+        get_backend().reset()
 
 
 class DossierColdEngine(DossierEngine):

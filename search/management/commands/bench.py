@@ -1,4 +1,4 @@
-"""Benchmark Dossier's search against the naive Whoosh way, SQLite FTS5 and tantivy (issue 5)."""
+"""Benchmark Dossier's search against the naive Whoosh way, SQLite FTS5 and tantivy."""
 
 import argparse
 import json

@@ -4,7 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from search import indexing
+from search import outbox
+from search.backends import get_backend
 
 
 class Command(BaseCommand):
@@ -22,8 +23,9 @@ class Command(BaseCommand):
             filled = width * done // total if total else width
             self.stdout.write(f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} articles")
 
-        indexing.rebuild(progress, procs=procs)
-        indexing.reset_searchers()
+        engine_args = {"procs": procs} if procs > 1 else {}
+        outbox.rebuild(progress, **engine_args)
+        get_backend().reset()
         self.stdout.write(self.style.SUCCESS(
-            f"Index rebuilt in {time.monotonic() - started:.1f} s at {indexing.index_dir()}."
+            f"Index rebuilt in {time.monotonic() - started:.1f} s at {get_backend().location()}."
         ))

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from search import indexing
+from search import outbox
+from search.backends import get_backend
 
 
 class Command(BaseCommand):
@@ -14,10 +15,10 @@ class Command(BaseCommand):
                             help="Only report drift; change nothing (exit status 1 if any).")
 
     def handle(self, *args, check, **options):
-        report = indexing.sync(repair=not check)
+        report = outbox.sync(repair=not check)
         if report.no_index:
             self.stdout.write(self.style.WARNING(
-                f"There is no index at {indexing.index_dir()}; run sync_index to build it."))
+                f"There is no index at {get_backend().location()}; run sync_index to build it."))
             raise SystemExit(1)
         if report.damaged and check:
             self.stdout.write(self.style.ERROR(f"The index is damaged: {report.damaged}."))

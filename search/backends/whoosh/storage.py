@@ -1,6 +1,6 @@
 """The index directory, with a grace period before Whoosh deletes a merged-away segment.
 
-Segments are uncompounded (fast commits and searcher opens, WHOOSH.md), and a Whoosh reader
+Segments are uncompounded (fast commits and searcher opens), and a Whoosh reader
 opens a segment's column files lazily, on first use. When another process commits a merge,
 Whoosh deletes the old segment's files at once, so a searcher opened a moment earlier finds
 its stored fields gone in the middle of a request (seen under concurrent uploads: 503s from
@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
+
+from search.backends.whoosh.internals import storage_path
 
 GRACE_SECONDS = 300.0
 GRAVEYARD = "dossier-unused-since.json"
@@ -42,7 +44,7 @@ class GracefulStorage(FileStorage):
 
     def _unused_since(self) -> dict[str, float]:
         """The record, read once per commit (Whoosh calls delete_file for every unused file)."""
-        path = Path(self._fpath(GRAVEYARD))
+        path = Path(storage_path(self, GRAVEYARD))
         stamp = path.stat().st_mtime_ns if path.exists() else None
         if self._record is None or stamp != self._record_stamp:
             try:
@@ -54,33 +56,8 @@ class GracefulStorage(FileStorage):
         return self._record
 
     def _save(self) -> None:
-        path = Path(self._fpath(GRAVEYARD))
+        path = Path(storage_path(self, GRAVEYARD))
         temporary = path.with_name(f"{GRAVEYARD}.{os.getpid()}")
         temporary.write_text(json.dumps(self._record))
         os.replace(temporary, path)
         self._record_stamp = path.stat().st_mtime_ns
-
-
-def _remember_missing_columns() -> None:
-    """Whoosh looks up a field's length column through the storage (a ``stat`` of the file)
-    for every posting it writes at commit, and remembers only columns that exist: every
-    posting of the unscored filter fields (author, month, outlet, topic slugs) asked the file
-    system again, 20% of a rebuild in pyinstrument. Segments never gain a column once written,
-    so remembering the misses as well is exact."""
-    from whoosh.codec.whoosh3 import W3PerDocReader
-
-    original = W3PerDocReader._cached_reader
-    def cached_reader(self, fieldname, column):
-        misses = self.__dict__.setdefault("_dossier_missing", set())
-        if fieldname in misses:
-            return None
-        reader = original(self, fieldname, column)
-        if reader is None:
-            misses.add(fieldname)
-        return reader
-
-    if getattr(original, "__name__", "") != "cached_reader":
-        W3PerDocReader._cached_reader = cached_reader
-
-
-_remember_missing_columns()

@@ -1,4 +1,4 @@
-"""The baseline: Whoosh used the obvious way, as a django-haystack-style integration does.
+"""The benchmark baseline: Whoosh used the obvious way, as a django-haystack-style integration does.
 
 Its own index (one stored ``text`` field holding title, lede and body, as haystack's document
 field does); every request opens the index and a new searcher, asks for all matches, counts

@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermsReader, _lenfield
 from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
+
+from search.backends.whoosh import internals
 
 _cache: dict[tuple[str, str], Any] = {}  # (segment id, what) -> value
 _lock = threading.Lock()
@@ -72,7 +73,7 @@ def live_mask(reader) -> np.ndarray:
 
 def readable(reader) -> bool:
     """Whether this module can read the segment's files directly (Whoosh's own on-disk codec)."""
-    return isinstance(reader, SegmentReader) and isinstance(reader._terms, W3TermsReader)
+    return internals.readable(reader)
 
 
 class Postings:
@@ -173,20 +174,16 @@ def _decode(reader, fieldname: str, text, *, values: bool) -> Postings:
         ids, weights, vals = info.inlined_postings()
         return Postings(np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64),
                         list(vals) if values else None)
-    offset, length = info.extent()
-    matcher = W3LeafMatcher(reader._terms._postfile, offset, length, reader.schema[fieldname].format)
     deltas: list[int] = []
     weights: list[float] = []
     vals: list = []
     previous_max = 0
-    while True:
-        matcher._read_data()
-        block_ids, block_weights, block_values = matcher._data
-        count = matcher._blocklength
+    for block_ids, block_weights, block_values, count, last_id in internals.posting_blocks(
+            reader, fieldname, info):
         start = len(deltas)
         deltas.extend(block_ids)
         deltas[start] -= previous_max  # each block's ids are deltas from 0
-        previous_max = matcher._maxid
+        previous_max = last_id
         if block_weights is None:
             weights.extend([1.0] * count)
         elif isinstance(block_weights, float):
@@ -195,9 +192,6 @@ def _decode(reader, fieldname: str, text, *, values: bool) -> Postings:
             weights.extend(block_weights)
         if values:
             vals.extend(block_values if block_values is not None else [None] * count)
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
     return Postings(np.cumsum(np.array(deltas, dtype=np.int64)),
                     np.array(weights, dtype=np.float64), vals if values else None)
 
@@ -207,10 +201,9 @@ def field_lengths(reader, fieldname: str) -> np.ndarray:
 
     def build() -> np.ndarray:
         count = reader.doc_count_all()
-        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
+        raw = internals.length_bytes(reader, fieldname)
+        if raw is None:
             return np.ones(count, dtype=np.float64)
-        raw = column._dbfile.get(column._basepos, column._count) if column._count else b""
         codes = np.zeros(count, dtype=np.uint8)
         codes[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
         return _BYTE_LENGTHS[codes]

@@ -21,15 +21,19 @@ from whoosh.query import (
     Term,
 )
 
-from search import segments
-from search.evaluation import _deltas, evaluate
+from search.backends.whoosh import segments
+from search.backends.whoosh.evaluation import evaluate
+from search.backends.whoosh.internals import position_deltas as _deltas
+from search.backends.whoosh.compiler import compile_query
 from search.parsing import parse_query
-from search.schema import build_schema
+from search.backends.whoosh.schema import build_schema
 
 WORDS = ["summit", "treaty", "envoy", "sanctions", "kremlin", "pipeline", "reset", "dialogue",
          "missile", "crimea", "ukraine", "baltic", "election", "hacking", "embassy", "border",
          "wall", "supreme", "court", "health", "care"]
 AUTHORS = ["anna-adams", "boris-baker", "clara-chen", "david-dunn"]
+
+pytestmark = pytest.mark.engine("whoosh")
 
 
 def text(rng: random.Random, n: int) -> str:
@@ -64,7 +68,7 @@ def searcher(tmp_path_factory):
 
 
 def parsed(q: str):
-    return parse_query(q).query
+    return compile_query(parse_query(q).query)
 
 
 QUERIES = [

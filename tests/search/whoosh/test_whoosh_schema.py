@@ -5,12 +5,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.fields import TEXT
 
-from search.schema import TEXT_ANALYZER, StemmedText
+from search.backends.whoosh.schema import TEXT_ANALYZER, StemmedText
 
 TRICKY = ["U.S. sanctions on Russia's 2017 budget; the U.S.A. and e.g. x.y.z", "", "0:00",
           "Ĳsselmeer naïve café ÉCOLE straße İstanbul ΣΊΣΥΦΟΣ", "the of and a I", "flynn* **x y*z",
           "sanctions sanctions SANCTIONS sanctioned", "the president of the United States",
           "Crimea—annexation…‘quoted’ words_with_underscores 1,000"]
+
+pytestmark = pytest.mark.engine("whoosh")
 
 
 def same_as_text(value: str, **options) -> None:
@@ -42,8 +44,8 @@ def test_a_rebuild_replaces_an_index_made_with_the_plain_text_fields(seeded, ind
     """An index from before StemmedText: same field names, same formats, other classes."""
     from whoosh.filedb.filestore import FileStorage
 
-    from search import indexing
-    from search.schema import build_schema
+    from search import outbox
+    from search.backends.whoosh.schema import build_schema
 
     old = build_schema()
     for name in ("title", "lede", "body"):
@@ -52,7 +54,7 @@ def test_a_rebuild_replaces_an_index_made_with_the_plain_text_fields(seeded, ind
     assert old["body"] == build_schema()["body"]  # Whoosh's own comparison cannot tell them apart
     index_dir.mkdir(parents=True, exist_ok=True)
     FileStorage(str(index_dir)).create_index(old)
-    rebuilt = indexing.rebuild()
+    rebuilt = outbox.rebuild()
     assert all(type(rebuilt.schema[name]) is StemmedText for name in ("title", "lede", "body"))
     with rebuilt.searcher() as searcher:
         assert searcher.doc_count() == 5

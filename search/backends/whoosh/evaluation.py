@@ -1,10 +1,8 @@
 """A query evaluated over whole posting lists at once, one segment at a time, with numpy.
 
-Whoosh answers a query by stepping its matchers one document at a time in Python. At 100k
-articles a common word has ~80k postings in each of title, lede and body, and a result page
-walked them twice (the exact set for totals and facets, then scoring), ~500 ms of
-``docs_for_query`` and ``Searcher.search`` in the profiles (issue 5). Here each term's posting
-list is decoded block by block (zlib and pickle, C code) into arrays, BM25F is computed for all
+Whoosh answers a query by stepping its matchers one document at a time in Python, and a
+result page walked a common word's postings twice (the exact set for totals and facets, then
+scoring); the README's benchmark notes have the figures. Here each term's posting list is decoded block by block (zlib and pickle, C code) into arrays, BM25F is computed for all
 of its postings in one vectorized expression, and AND, OR and NOT are array operations over the
 segment's documents: one pass gives the exact set and every score.
 
@@ -20,17 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain
-from pickle import loads
 
 import numpy as np
 from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Phrase, Query, Require, Term
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from search import segments
-
-_INT_SIZE = 4  # the frequency that prefixes each posting's encoded positions
-
+from search.backends.whoosh import internals, segments
 
 @dataclass
 class SegmentMatches:
@@ -173,7 +167,7 @@ class _Segment:
             return found, found.weights
         if not self.reader.schema[fieldname].scorable:
             return found, found.weights  # Whoosh's WeightScorer: the posting's weight
-        B = self.bm25._field_B.get(fieldname, self.bm25.B)
+        B = internals.field_b(self.bm25, fieldname)
         K1 = self.bm25.K1
         idf = self.top.idf(fieldname, text)
         avgfl = self.top.avg_field_length(fieldname) or 1
@@ -290,15 +284,9 @@ def _boosted(scores, boost: float):
     return scores if scores is None or boost == 1.0 else scores * boost
 
 
-def _deltas(value: bytes) -> list[int]:
-    """One posting's position deltas, as ``whoosh.formats.Positions.decode_positions`` reads
-    them (a frequency, then pickled deltas whose final stop byte may have been dropped)."""
-    return loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
-
-
 def _phrase_keys(docs: np.ndarray, values: list[bytes], shift: int) -> np.ndarray:
     """Sorted unique ``doc << 32 | (position - shift)`` for every position of every posting."""
-    deltas = [_deltas(value) for value in values]
+    deltas = [internals.position_deltas(value) for value in values]
     lengths = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
     flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(lengths.sum()))
     running = np.cumsum(flat)

@@ -16,13 +16,14 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import And, Or, Term
 
-from search.evaluation import evaluate
-from search.indexing import get_searcher
+from search.backends.whoosh.evaluation import evaluate
+from search.backends.whoosh.index import get_searcher
+from search.backends.whoosh.compiler import compile_query
 from search.parsing import parse_query
 from search.query import SearchRequest, search
 from tests.factories import make_article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine("whoosh")]
 
 WORDS = ["summit", "treaty", "envoy", "pipeline", "reset"]
 
@@ -45,7 +46,7 @@ def many_alike(db, index_dir, django_capture_on_commit_callbacks):
 def true_ranking(text: str) -> list[int]:
     """Every match scored and sorted, by Whoosh's collector without a limit."""
     searcher = get_searcher()
-    return [int(hit["id"]) for hit in searcher.search(parse_query(text).query, limit=None)]
+    return [int(hit["id"]) for hit in searcher.search(compile_query(parse_query(text).query), limit=None)]
 
 
 def pages(text: str) -> list[int]:

@@ -1,9 +1,9 @@
 """Facet counts over a whole result set, from per-segment tables of each document's values.
 
 Whoosh's ``groupedby=`` categorizes every matching document through several layers of Python
-per facet and was the dominant cost of a result page (WHOOSH.md; our profile at 10k: 83% of a
+per facet and was the dominant cost of a result page (most of a
 common-word search). Segments never change once written, so each segment's (document, value)
-pairs are read once from the postings and kept (``search.segments``); a result set is then
+pairs are read once from the postings and kept (``segments``); a result set is then
 counted with one ``np.bincount`` per segment and field. Deleted documents are never in a
 result set, so the stale pairs they leave in a table are harmless.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from search.evaluation import Matches
+from search.backends.whoosh.evaluation import Matches
 
 FACET_FIELDS = {"author": "author_slug", "outlet": "outlet_slug", "topic": "topic_slug",
                 "month": "month"}

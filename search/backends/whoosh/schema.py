@@ -59,8 +59,8 @@ class StemmedText(TEXT):
     """A TEXT field with TEXT_ANALYZER whose values are indexed in one pass.
 
     Whoosh's TEXT sends every value through a chain of generators, one Token object per word,
-    and a second time for the unstemmed spelling words: 60% of ``add_document`` in the rebuild
-    profile. The terms, frequencies, weights and encoded positions are the same (a test holds
+    and a second time for the unstemmed spelling words: most of ``add_document`` in a rebuild.
+    The terms, frequencies, weights and encoded positions are the same (a test holds
     them equal to TEXT's); query parsing still goes through the analyzer.
     """
 
