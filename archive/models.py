@@ -291,11 +291,6 @@ class Article(models.Model):
             "content_hash": self.content_hash,
         }
 
-    @property
-    def topic_list(self) -> list["Topic"]:
-        """The topics this article belongs to (saved query, pinned, excluded), by name."""
-        return sorted((m.topic for m in self.memberships.all()), key=lambda t: t.name)
-
 
 def normalize_date(value, precision: str):
     """Month precision keeps the first of the month, year precision 1 January."""
