@@ -18,7 +18,7 @@ from .residue import is_stop_line
 GOOD, NEAR, SHORT, BAD, JUNK = "good", "near", "short", "bad", "junk"
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_SENTENCE_END_RE = re.compile(r"[.!?…:;)\"”»。！？]\s*$")
+_SENTENCE_END = frozenset('.!?…:;)"”»。！？')
 _MIN_WORDS_BEFORE_STOP = 60
 _LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
@@ -43,19 +43,20 @@ def classify(units: list[str], junk: list[bool], stop_words: frozenset[str],
     alone = alone or [False] * len(units)
     for unit, is_junk, single in zip(units, junk, alone, strict=True):
         words = _WORD_RE.findall(unit.casefold())
-        count = len(words) if not _CJK_RE.search(unit) else max(len(words), len(_CJK_RE.findall(unit)) // 2)
+        cjk = not unit.isascii() and bool(_CJK_RE.search(unit))
+        count = max(len(words), len(_CJK_RE.findall(unit)) // 2) if cjk else len(words)
         stops = sum(map(stop_words.__contains__, words))
-        kind = JUNK if is_junk else _kind(unit, count, stops, single)
+        kind = JUNK if is_junk else _kind(unit, count, stops, single, cjk)
         density = stops / len(words) if words else 0.0
         lines.append(Line(unit, kind, count, repeats[unit] > 1 and count <= 12, single, density))
     return lines
 
 
-def _kind(unit: str, count: int, stops: int, alone: bool) -> str:
-    ends_sentence = bool(_SENTENCE_END_RE.search(unit))
+def _kind(unit: str, count: int, stops: int, alone: bool, cjk: bool) -> str:
+    ends_sentence = unit.rstrip()[-1:] in _SENTENCE_END
     if alone and count <= 15 and not unit.endswith((".", "…", ";", ",")):
         return SHORT  # a heading standing between blank lines, even when it is a question
-    if _CJK_RE.search(unit):
+    if cjk:
         return GOOD if count >= 20 and ends_sentence else SHORT if count < 10 else BAD
     if count < 5:
         # "Late NUL and escape.": a short sentence, neutral-to-good beside prose.

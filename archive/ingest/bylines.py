@@ -8,6 +8,7 @@ a comment count), which is cut off. Desks, wires and generic accounts are never 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .keys import normalize_name
 
@@ -171,6 +172,7 @@ _MAX_BYLINE_WORDS = 15
 _SEPARATOR_CHARS = frozenset("|·•∙~/([–—-")
 
 
+@lru_cache(maxsize=8192)  # names are checked again wherever a line may be a byline
 def clean_name(text: str) -> str:
     """A name without footnote marks, academic titles or trailing punctuation.
 
@@ -184,6 +186,7 @@ def clean_name(text: str) -> str:
     return bare if bare != name and len(bare.split()) >= 2 else name
 
 
+@lru_cache(maxsize=8192)
 def is_name(text: str) -> bool:
     """True for a line shaped like a person's name: 2-5 capitalised words, nothing else.
 
@@ -225,6 +228,18 @@ def parse_byline(line: str) -> tuple[list[str], dict[str, str]] | None:
     byline between separators ("Home | By Jane Doe | 3 min read"). A line naming only
     desks or wires gives None.
     """
+    found = _parse_byline(line)
+    return (list(found[0]), dict(found[1])) if found else None
+
+
+@lru_cache(maxsize=8192)
+def _parse_byline(line: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None:
+    """parse_byline's answer in a form that can be cached and shared: tuples."""
+    found = _read_byline(line)
+    return (tuple(found[0]), tuple(found[1].items())) if found else None
+
+
+def _read_byline(line: str) -> tuple[list[str], dict[str, str]] | None:
     line = line.strip()
     if len(line) > _MAX_LINE or _is_sentence(line):
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from babel.dates import get_day_names, get_month_names
@@ -184,6 +185,7 @@ def parse_date(text: str) -> FoundDate | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # a page's header, footer and headline search ask about the same lines
 def find_dateline(line: str) -> FoundDate | None:
     """A date on a short dateline, e.g. "Analysis, 14 May 2018" or "2018-05-14 By X".
 

@@ -11,8 +11,10 @@ import re
 import unicodedata
 from collections import Counter
 from functools import cache
+from itertools import repeat
 
 import justext
+import numpy as np
 from babel import Locale
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
@@ -39,15 +41,25 @@ def _codes() -> dict[str, str]:
 
 
 @cache
-def _word_languages() -> dict[str, tuple[str, ...]]:
-    """Every stop word -> the lists it is on (an inverted index: one pass counts all languages)."""
+def _word_languages() -> tuple[dict[str, int], np.ndarray, list[str], np.ndarray]:
+    """An inverted index of the stop lists: every stop word -> the row of the set of lists it
+    is on; each row's languages as a 0/1 matrix (rows x languages), the languages' names, and
+    how many languages each row holds. A text's words are tallied per row, and one product
+    gives every language its total."""
     index: dict[str, list[str]] = {}
     for name in justext.get_stoplists():
         if name in _ALIASES:
             continue
         for word in justext.get_stoplist(name):
             index.setdefault(word, []).append(name)
-    return {word: tuple(names) for word, names in index.items()}
+    rows: dict[tuple[str, ...], int] = {}
+    words = {word: rows.setdefault(tuple(names), len(rows)) for word, names in index.items()}
+    languages = sorted({name for names in rows for name in names})
+    column = {name: i for i, name in enumerate(languages)}
+    member = np.zeros((len(rows), len(languages)))
+    for names, row in rows.items():
+        member[row, [column[name] for name in names]] = 1.0
+    return words, member, languages, member.sum(axis=1)
 
 
 @cache
@@ -68,21 +80,22 @@ def detect(text: str) -> tuple[str, float]:
     tokens = _TOKEN_RE.findall(text[:_SAMPLE_CHARS].casefold())
     if len(tokens) < _MIN_TOKENS:
         return "", 0.0
-    index = _word_languages()
-    counts: Counter[str] = Counter()
-    evidence: Counter[str] = Counter()
-    for token, times in Counter(tokens).items():
-        names = index.get(token, ())
-        for name in names:
-            counts[name] += times
-            # "the" is on 77 lists (German's among them), "und" on few: a word tells in
-            # proportion to how few languages share it.
-            evidence[name] += times / len(names)
-    if not counts:
+    index, member, languages, sizes = _word_languages()
+    tally = Counter(tokens)
+    rows = np.fromiter(map(index.get, tally, repeat(-1)), dtype=np.intp, count=len(tally))
+    known = rows >= 0
+    if not known.any():
         return "", 0.0
+    rows = rows[known]
+    hits, weights = member[rows], np.fromiter(tally.values(), dtype=float, count=len(tally))[known]
+    counts = weights @ hits
+    # "the" is on 77 lists (German's among them), "und" on few: a word tells in proportion
+    # to how few languages share it.
+    evidence = (weights / sizes[rows]) @ hits
+    found = {languages[i]: (float(evidence[i]), int(counts[i])) for i in np.flatnonzero(counts)}
     # Ties go to the language whose list is shorter: its words are the more telling.
-    best = max(evidence, key=lambda name: (round(evidence[name], 6), -_list_size(name), name))
-    return best, counts[best] / len(tokens)
+    best = max(found, key=lambda name: (round(found[name][0], 6), -_list_size(name), name))
+    return best, found[best][1] / len(tokens)
 
 
 def guess_language(text: str) -> str:

@@ -22,7 +22,7 @@ from .residue import is_stop_line
 from .weights import load_weights
 
 MODEL_PATH = Path(__file__).with_name("line_model.json")
-_LINK_MARKS_RE = re.compile(r"[|»›«‹→←>]")
+_LINK_MARK_CODES = [ord(ch) for ch in "|»›«‹→←>"]
 _DROP_BELOW = 0.2
 _THRESHOLD = 0.5
 FEATURES = (
@@ -32,7 +32,6 @@ FEATURES = (
     "after_block", "before_block",
 )
 _KINDS = (GOOD, NEAR, SHORT, BAD, JUNK)
-_DIGIT_RE = re.compile(r"\d")
 _BULLET_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
 
@@ -49,6 +48,7 @@ def features(lines: list[Line], start: int, end: int) -> np.ndarray:
     good_sum, word_sum = np.concatenate([[0], np.cumsum(good)]), np.concatenate([[0], np.cumsum(words)])
     distance = np.where(index < start, start - index, np.where(index >= end, index - end + 1, 0))
     lengths = np.array([max(len(t), 1) for t in texts], dtype=float)
+    links, digits = _mark_counts(texts)
     columns = [
         np.ones(n), *((kind == k).astype(float) for k in range(len(_KINDS))), np.log1p(words),
         np.array([line.density for line in lines]),
@@ -56,8 +56,7 @@ def features(lines: list[Line], start: int, end: int) -> np.ndarray:
         np.array([line.alone for line in lines], dtype=float),
         np.array([line.repeated for line in lines], dtype=float), index / n,
         np.array([t.endswith(":") for t in texts], dtype=float),
-        np.minimum([len(_LINK_MARKS_RE.findall(t)) for t in texts], 5) / 5,
-        np.array([len(_DIGIT_RE.findall(t)) for t in texts]) / lengths,
+        np.minimum(links, 5) / 5, digits / lengths,
         np.array([t.isupper() for t in texts], dtype=float),
         np.array([bool(_BULLET_RE.match(t)) for t in texts], dtype=float),
         (distance == 0).astype(float), np.log1p(distance),
@@ -67,6 +66,22 @@ def features(lines: list[Line], start: int, end: int) -> np.ndarray:
         (index >= end).astype(float), (index < start).astype(float),
     ]
     return np.column_stack(columns)
+
+
+def _mark_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Link marks and digits (Unicode decimal digits, which \\d matches) in every text, counted
+    over the code points of all the texts at once."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bounds = np.concatenate([[0], np.cumsum([len(t) for t in texts])])
+    wide = [c for c in np.unique(codes[codes > 127]).tolist() if chr(c).isdecimal()]
+    digits = ((codes >= 48) & (codes <= 57)) | np.isin(codes, wide)
+    return _per_text(np.isin(codes, _LINK_MARK_CODES), bounds), _per_text(digits, bounds)
+
+
+def _per_text(flags: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """How many flags are set between each pair of consecutive bounds."""
+    totals = np.concatenate([[0], np.cumsum(flags)])
+    return np.diff(totals[bounds])
 
 
 @cache

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .residue import keyword_text
+
 _NAME = r"(?P<outlet>[^\W\d_][\w&'’.-]*(?: [\w&'’.-]+){0,5}?)"
 # Words of newsletter names and syndication agencies (they distribute, they don't publish).
 _GENERIC_WORDS = "daily weekly morning evening free email newsletter newsletters manage syndicate"
@@ -30,6 +32,8 @@ def find_outlet(lines: Iterable[str], full_text: str) -> str | None:
     so "Acme" in a button becomes "ACME" when the text says "at ACME".
     """
     for line in lines:
+        if not _may_name_outlet(keyword_text(line)):
+            continue
         for pattern in _EVIDENCE_RES:
             match = pattern.fullmatch(line.strip())
             name = match.group("outlet").strip(" .,") if match else ""
@@ -37,6 +41,12 @@ def find_outlet(lines: Iterable[str], full_text: str) -> str | None:
             if name and not _GENERIC & set(folded.split()) and "content agency" not in folded:
                 return _best_casing(name, full_text)
     return None
+
+
+def _may_name_outlet(lower: str) -> bool:
+    """True when a lower-cased line holds a word every evidence pattern needs one of."""
+    return ("support" in lower or "subscribe to" in lower or "sign up for" in lower or "©" in lower
+            or "copyright" in lower or "(c)" in lower or "appeared" in lower or "published" in lower)
 
 
 def _best_casing(name: str, full_text: str) -> str:

@@ -70,8 +70,10 @@ def _is_html(data: bytes, filename: str) -> bool:
 
 def _check_length(draft: Draft) -> None:
     """Refuse a body too short to be an article (a stub, an error page, a link)."""
+    if len(draft.body_text) >= _MIN_CHARS:
+        return
     words = draft.word_count
-    if words < MIN_WORDS and len(draft.body_text) < _MIN_CHARS:
+    if words < MIN_WORDS:
         raise IngestError(f"The text is too short to be an article: {words} words (at least {MIN_WORDS})")
 
 

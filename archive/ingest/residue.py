@@ -8,7 +8,9 @@ to one site. Each pattern must match a whole line, so a sentence that merely men
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+# Patterns that open with their keyword, so a line fails them at its first words.
 _LINE_PATTERNS = (
     r"(?:print|drucken|imprimer|imprimir|stampa)(?: (?:recipe|article|this|page|artikel|rezept|seite))?\W*",
     r"you are here\W*.{0,80}",
@@ -21,25 +23,30 @@ _LINE_PATTERNS = (
     r"(?:previous|next|prev)\s*(?:article|post|story)(?:\s*(?:previous|next)\s*(?:article|post|story))?\W*",
     r"your email address will not be published.*",
     r"required fields are marked.*",
-    r".{0,60}\bcaptcha\b.{0,60}",
-    r".{0,60}\bnewsletters?\b.{0,40}",
     r"support (?:[\w'’&.-]+ ){1,3}research",
     r"(?:tags?|topics?|filed under|categories|keywords)\s*:.*",
     r"related(?: articles| posts| stories| content| reading)?\W*",
     r"(?:banner |featured |top |header )?(?:image|photo|picture|photograph|illustration|caption)s?"
     r"(?: credit)?\s*:.*",
-    r".{0,300}\((?:photo|image|picture|pic|credit)s?(?: by| credit| courtesy)?\b[^)]*\)\W*",
-    r".{0,300}\bvia getty images\W*",
     r"(?:continue |read )?(?:reading|read more)\W*",
-    r".{0,400}(?:\.\.\.|…)\s*read more\W*",
     r"(?:click|tap) here\b.{0,80}",
     r"(?:this (?:article|piece|post|commentary|essay) )?(?:was )?(?:first |originally )"
     r"(?:appeared|published) (?:in|on|at|by) .{2,80}",
     r"advertisement|sponsored content|\d+ shares?",
     r"(?:all rights reserved|copyright\b|©).{0,120}",
-    r".{0,120}\bcookies?\b.{0,60}\b(?:accept|agree|consent|policy)\b.{0,60}",
 )
 _LINE_RE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS), re.IGNORECASE)
+# Patterns whose keyword may stand anywhere in the line: each is a scan, so they are tried
+# only on lines holding one of their keywords (a search for the keywords alone is cheap).
+_SCANNED_PATTERNS = (
+    r".{0,60}\bcaptcha\b.{0,60}",
+    r".{0,60}\bnewsletters?\b.{0,40}",
+    r".{0,300}\((?:photo|image|picture|pic|credit)s?(?: by| credit| courtesy)?\b[^)]*\)\W*",
+    r".{0,300}\bvia getty images\W*",
+    r".{0,400}(?:\.\.\.|…)\s*read more\W*",
+    r".{0,120}\bcookies?\b.{0,60}\b(?:accept|agree|consent|policy)\b.{0,60}",
+)
+_SCANNED_RE = re.compile("|".join(f"(?:{p})" for p in _SCANNED_PATTERNS), re.IGNORECASE)
 # Cookie and subscription notices, tried only on lines that name a cookie or an e-mail address
 # (the patterns scan the whole line, too slow to run on every line).
 _NOTICE_PATTERNS = (
@@ -49,7 +56,10 @@ _NOTICE_PATTERNS = (
     r"\b(?:abonnier|folgen|erhalten|benachrichtig|subscribe|follow|notif|recevoir|abonner)\w*\b.{0,120}",
 )
 _NOTICE_RE = re.compile("|".join(f"(?:{p})" for p in _NOTICE_PATTERNS), re.IGNORECASE)
-_NOTICE_HINT_RE = re.compile(r"cookie|e-?mail|correo", re.IGNORECASE)
+# The characters outside ASCII that IGNORECASE matches to an ASCII letter: with them mapped,
+# a keyword found in the lower-cased line is one the case-blind regex would find.
+_TO_ASCII = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u212a": "k"})
+_ODD_CASE = tuple(chr(c) for c in _TO_ASCII)
 # The patterns above that end in ".*" (the rest match at most a few hundred characters).
 _LINE_MAX_CHARS = 560
 _OPEN_ENDED_RE = re.compile(
@@ -102,16 +112,31 @@ _STOP_RE = re.compile("|".join(f"(?:{p})" for p in _STOP_PATTERNS), re.IGNORECAS
 _WORDS_RE = re.compile(r"\S+")
 
 
+def keyword_text(line: str) -> str:
+    """The line as case-blind keyword tests read it: `word in keyword_text(line)` holds
+    whenever re.IGNORECASE would find the (ASCII) word in the line."""
+    if not line.isascii() and any(ch in line for ch in _ODD_CASE):
+        line = line.translate(_TO_ASCII)
+    return line.lower()
+
+
 def is_residue_line(line: str) -> bool:
     """True for a line of page furniture (share bar, comment form, caption, menu, tag list)."""
     line = line.strip()
+    lower = keyword_text(line)
+    notice = "cookie" in lower or "mail" in lower or "correo" in lower
     if len(line) > _LINE_MAX_CHARS:  # only the open-ended patterns can match a long line
-        return bool(_OPEN_ENDED_RE.match(line) or _NOTICE_HINT_RE.search(line) and _NOTICE_RE.fullmatch(line))
+        return bool(_OPEN_ENDED_RE.match(line) or notice and _NOTICE_RE.fullmatch(line))
     if _LINE_RE.fullmatch(line) or _MENU_BULLET_RE.fullmatch(line):
         return True
-    return bool(_NOTICE_HINT_RE.search(line) and _NOTICE_RE.fullmatch(line))
+    scanned = ("(" in lower or "captcha" in lower or "newsletter" in lower or "cookie" in lower
+               or "read more" in lower or "via getty images" in lower)
+    if scanned and _SCANNED_RE.fullmatch(line):
+        return True
+    return bool(notice and _NOTICE_RE.fullmatch(line))
 
 
+@lru_cache(maxsize=4096)  # the block finder and the line model ask again about the same lines
 def is_stop_line(line: str) -> bool:
     """True for a line after which nothing belongs to the article (comments, share bar)."""
     return len(line) <= _STOP_MAX_CHARS and bool(_STOP_RE.fullmatch(line.strip()))

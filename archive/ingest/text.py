@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import line_model, titles
 from .blocks import GOOD, JUNK, NEAR, SHORT, Line, article_block, classify
@@ -221,6 +222,7 @@ def _role(i: int, title: str, body: set[int], meta: set[int], units: list[str]) 
     return "dropped"
 
 
+@lru_cache(maxsize=8192)  # the headline ranker asks about each line beside every candidate
 def _is_meta_line(unit: str) -> bool:
     """A dateline or byline, whole or as one " | "-separated segment."""
     return any(find_dateline(seg) or parse_byline(seg) for seg in _segments(unit))

@@ -47,7 +47,15 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
     block_text = " ".join(line.text for line in lines[start:end])[:5000]
     block_words = Counter(w.casefold() for w in _CONTENT_WORD_RE.findall(block_text))
     window = range(max(0, start - ABOVE - 2), min(len(lines), start + BELOW + 2))
-    meta = {i: is_meta(lines[i].text) for i in window}
+    known: dict[int, bool] = {}
+
+    def meta(i: int) -> bool:  # worked out only for the lines a candidate looks at
+        if i not in window:
+            return False
+        if i not in known:
+            known[i] = is_meta(lines[i].text)
+        return known[i]
+
     vectors = {}
     for i in candidates(lines, start, end):
         line = lines[i]
@@ -67,10 +75,10 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
             float(3 <= line.words <= 15), float(line.words > 20),
             float(text.endswith(".") and not text.endswith("...")), float(text.endswith(":")),
             float(text.endswith(("?", "!"))), float("|" in text),
-            len(_DIGIT_RE.findall(text)) / len(text), float(meta.get(i, False)),
+            len(_DIGIT_RE.findall(text)) / len(text), float(meta(i)),
             float(line.kind == GOOD), float(line.kind == SHORT), float(line.kind == BAD),
-            float(line.kind == JUNK), float(meta.get(i + 1, False) or meta.get(i + 2, False)),
-            float(meta.get(i - 1, False) or meta.get(i - 2, False)), overlap,
+            float(line.kind == JUNK), float(meta(i + 1) or meta(i + 2)),
+            float(meta(i - 1) or meta(i - 2)), overlap,
             float(line.repeated), i / len(lines),
             sum(t[:1].isupper() for t in tokens) / len(tokens), float(text.isupper()),
             float(i == 0), sum(around) / len(around) if around else 0.0,
