@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from archive.models import Article, Capture, UploadItem
 from tests.test_import_command import ARTICLE
@@ -33,6 +34,12 @@ def review_post(response, **overrides) -> dict:
             data[form.add_prefix(name)] = "" if value is None else value
     data.update(overrides)
     return data
+
+
+def search_hits(client, q: str) -> list[int]:
+    """Article ids the search page shows for ``q``, in rank order."""
+    response = client.get(reverse("search:search"), {"q": q})
+    return [hit.article.pk for hit in response.context["result"].hits]
 
 
 def test_upload_page_is_for_staff_only(client, django_user_model):
@@ -171,15 +178,27 @@ def test_results_page_survives_a_deleted_article(admin_client):
     assert "since deleted" in again.content.decode()
 
 
-def test_a_stale_or_empty_review_post_is_not_a_500(admin_client):
+def test_a_stale_or_empty_review_post_is_not_a_500(admin_client, client):
     response = admin_client.post(UPLOAD, {"pasted": ARTICLE}, follow=True)
     review_url = response.redirect_chain[-1][0]
     empty = admin_client.post(review_url, {}, follow=True)
     assert empty.status_code == 200
     assert "out of date" in empty.content.decode()
     data = review_post(response, **{"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3"})
-    assert admin_client.post(review_url, data).status_code in (200, 302)
-    assert Article.objects.count() <= 1
+    stale = admin_client.post(review_url, data, follow=True)
+    assert stale.redirect_chain == [(review_url, 302)]  # back to what is still waiting
+    assert "out of date" in stale.content.decode()
+    assert Article.objects.count() == 0
+    assert list(UploadItem.objects.values_list("status", flat=True)) == ["pending"]
+    assert search_hits(client, "sanctions") == []  # and the index (built now) holds nothing
+    # The batch is still whole: confirming it as shown imports the one article, searchable.
+    done = admin_client.post(review_url, review_post(response), follow=True)
+    article = Article.objects.get()
+    assert article.title == "A Plain Headline About Sanctions"
+    assert article.get_absolute_url() in done.content.decode()
+    assert search_hits(client, "sanctions") == [article.pk]
+    assertContains(client.get(reverse("search:search"), {"q": "sanctions"}),
+                   article.get_absolute_url())
 
 
 def test_a_file_over_the_limit_is_refused_by_its_size(admin_client, settings):

@@ -68,8 +68,9 @@ def test_operators(small):
     assert sorted(ids(run(q="pipeline OR secretary"))) == sorted([a.pk, b.pk, c.pk, d.pk])
     assert ids(run(q="pipeline NOT gazprom")) == [b.pk]
     assert ids(run(q="pipeline -gazprom")) == [b.pk]
-    assert ids(run(q="(gazprom OR europe) AND pipeline")) == [a.pk, b.pk] or \
-        sorted(ids(run(q="(gazprom OR europe) AND pipeline"))) == sorted([a.pk, b.pk])
+    # Both match; b's one-word title "pipeline" (boosted 4x) outweighs a's body, where 21
+    # mentions saturate in BM25 and a 43-word body is penalised for its length.
+    assert ids(run(q="(gazprom OR europe) AND pipeline")) == [b.pk, a.pk]
     assert ids(run(q="gazp*")) == [a.pk]
 
 

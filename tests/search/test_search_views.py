@@ -4,12 +4,20 @@ import json
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 pytestmark = pytest.mark.django_db
 
 HOSTILE = ['"unbalanced', "(russia", "russia)", "*", "AND", "NOT", "OR", "x" * 1000,
            "a\x00b\x1bc", "<script>alert(1)</script>", "Путин ü 東京 🙂", "title:", "author:",
            "~", "-", "flynn~9", "((((", '"""', "topic:" + "z" * 300, "*ssia", "\u202e"]
+
+
+# The seed collection's article 3 (RUSI, Sarah Lain) belongs to these topics, by name.
+ARTICLE_3_TOPICS = [{"name": "Crimea and Ukraine", "slug": "crimea-ukraine"},
+                    {"name": "Michael Flynn", "slug": "michael-flynn"},
+                    {"name": "Nuclear arms", "slug": "nuclear-arms"},
+                    {"name": "Sanctions", "slug": "sanctions"}]
 
 
 def get(client, name, **params):
@@ -96,17 +104,16 @@ def test_api_search_shape(seeded_index, client):
 def test_api_article(seeded_index, client):
     body = client.get(reverse("search:api-article", args=[3])).json()
     assert body["id"] == 3 and "Minsk agreement" in body["body_text"]
-    assert {"name": "Crimea & Ukraine", "slug": "crimea-ukraine"} in body["topics"] or \
-        "crimea-ukraine" in [t["slug"] for t in body["topics"]]
+    assert body["topics"] == ARTICLE_3_TOPICS
     missing = client.get(reverse("search:api-article", args=[999]))
     assert missing.status_code == 404 and missing.json()["error"]
 
 
 def test_topic_pages(seeded_index, client):
     listing = client.get(reverse("search:topics"))
-    assert ("crimea-ukraine" in t.slug for t, n in listing.context["topics"])
     counts = {t.slug: n for t, n in listing.context["topics"]}
     assert counts["crimea-ukraine"] == 5 and counts["sanctions"] == 5
+    assertContains(listing, '<a href="/topics/crimea-ukraine/">Crimea and Ukraine</a>', html=True)
     page = client.get(reverse("search:topic", args=["crimea-ukraine"]))
     assert page.status_code == 200
     assert sorted(h.article.pk for h in page.context["result"].hits) == [1, 2, 3, 4, 5]
@@ -118,8 +125,10 @@ def test_topic_pages(seeded_index, client):
 def test_article_page_lists_its_topics(seeded_index, client):
     response = client.get("/articles/3/")
     response = client.get(response["Location"])
-    slugs = {t.slug for t in response.context["topics"]}
-    assert {"crimea-ukraine", "sanctions", "michael-flynn"} <= slugs
+    assert [{"name": t.name, "slug": t.slug} for t in response.context["topics"]] == ARTICLE_3_TOPICS
+    assertContains(response, '<ul class="tag-list" aria-label="Topics">' + "".join(
+        f'<li><a href="/topics/{t["slug"]}/">{t["name"]}</a></li>' for t in ARTICLE_3_TOPICS)
+        + "</ul>", html=True)
 
 
 def test_api_gives_month_precision_dates_as_months(client, seeded_index):

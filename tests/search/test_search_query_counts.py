@@ -1,0 +1,64 @@
+"""The search and topic pages cost a fixed number of queries, however many results they show."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from archive.models import Topic
+from tests.factories import make_article, make_author, make_outlet
+
+pytestmark = pytest.mark.django_db
+
+# Each page's exact query count, cold cache: the page's articles, their authors, then the labels
+# of the author, outlet and topic facets; a topic page first looks its topic up.
+PAGES = {
+    "search words": (reverse("search:search"), {"q": "pipeline"}, 5),
+    "search words, filtered and sorted": (reverse("search:search"),
+                                          {"q": "pipeline", "author": "writer-0", "sort": "newest"}, 5),
+    "search filters only": (reverse("search:search"), {"month": "2017-03"}, 5),
+    "topic": (reverse("search:topic", args=["pipelines"]), {}, 6),
+    "topic narrowed": (reverse("search:topic", args=["pipelines"]), {"month": "2017-03"}, 6),
+}
+
+
+def make_archive(n: int) -> list:
+    """n indexed articles in the topic "Pipelines", each with its own outlet, co-author and topic
+    beside a shared writer, so every result adds a row and a value to each facet."""
+    Topic.objects.create(name="Pipelines", slug="pipelines", query="pipeline")
+    writer = make_author("Writer 0", slug="writer-0")
+    articles = []
+    for i in range(n):
+        Topic.objects.create(name=f"Topic {i}", slug=f"topic-{i}", query=f"number{i}")
+        articles.append(make_article(
+            title=f"Pipeline number{i}", authors=[writer, make_author(f"Co-author {i}")],
+            outlet=make_outlet(f"Outlet {i}"), published=datetime.date(2017, 3, i + 1),
+            date_precision="day"))
+    return articles
+
+
+@pytest.mark.parametrize("n", [3, 12])
+@pytest.mark.parametrize("page", PAGES)
+def test_search_and_topic_pages_cost_the_same_queries_for_3_and_12_results(
+        client, index_dir, django_capture_on_commit_callbacks, django_assert_num_queries, page, n):
+    with django_capture_on_commit_callbacks(execute=True):
+        articles = make_archive(n)
+    url, params, queries = PAGES[page]
+    with django_assert_num_queries(queries):
+        response = client.get(url, params)
+    assert response.status_code == 200
+    assert sorted(hit.article.pk for hit in response.context["result"].hits) == [a.pk for a in articles]
+    for article in articles:
+        assertContains(response, article.get_absolute_url())
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_topic_list_costs_one_query_for_4_and_13_topics(
+        client, index_dir, django_capture_on_commit_callbacks, django_assert_num_queries, n):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_archive(n)
+    with django_assert_num_queries(1):
+        response = client.get(reverse("search:topics"))
+    counts = {topic.slug: count for topic, count in response.context["topics"]}
+    assert counts == {"pipelines": n} | {f"topic-{i}": 1 for i in range(n)}
