@@ -26,3 +26,6 @@ class SearchState(models.Model):
     database whichever engine serves search."""
 
     generation = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"search generation {self.generation}"

@@ -7,8 +7,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from archive.models import Article, ArticleAuthor, Author, Outlet, Topic
-from search.backends import get_backend
 from search import membership, outbox
+from search.backends import get_backend
 
 
 @receiver(post_save, sender=Article)

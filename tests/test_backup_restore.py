@@ -212,10 +212,12 @@ def test_restore_force_replaces_it_and_migrates_an_older_backup(archive, tmp_pat
     shutil.copy(backup, older)
     with sqlite3.connect(older) as db:  # what the database looked like at archive 0001
         db.execute("DROP TABLE archive_uploaditem")
-        db.execute("DELETE FROM django_migrations WHERE app = 'archive' AND name = '0002_upload_items'")
+        db.execute("DROP TABLE archive_topicmembership")
+        db.execute("DELETE FROM django_migrations WHERE app = 'archive' AND name IN "
+                   "('0002_upload_items', '0003_topicmembership')")
     result = server.manage("restore", str(older), "--force")
     assert "Restored" in result.stdout and "6 articles, 6 captures" in result.stdout
-    assert "Applied 1 migrations the backup's schema lacked." in result.stdout
+    assert "Applied 2 migrations the backup's schema lacked." in result.stdout
     assert "Search index rebuilt" in result.stdout
     with read_only(server.data_dir / "dossier.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM archive_uploaditem").fetchone() == (0,)

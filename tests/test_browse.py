@@ -129,7 +129,7 @@ def test_pagination_pages(client, db):
 # Each browse page's exact query count (cold cache), and how many rows it lists for n dated
 # articles by writer-0 in outlet "big" beside n undated ones, each with its own author and outlet.
 LIST_PAGES = {
-    "/": (7, None),
+    "/": (8, None),  # one of them reads the archive version that keys the summary cache
     "/archive/": (3, None),
     "/archive/2017/": (5, lambda n: n),
     "/archive/2017/03/": (5, lambda n: n),

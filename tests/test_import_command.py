@@ -137,8 +137,8 @@ def test_imported_articles_are_searchable_and_the_outbox_is_empty(tmp_path):
 
 def test_deferred_drain_keeps_tasks_until_the_block_ends(django_capture_on_commit_callbacks):
     from search.membership import articles_matching
-    from search.outbox import drains_deferred
     from search.models import IndexTask
+    from search.outbox import drains_deferred
     from tests.factories import make_article
 
     with drains_deferred():

@@ -261,9 +261,9 @@ def sweep(server: LiveServer) -> tuple[list, int | None]:
 def test_index_damaged_while_serving_heals_without_a_restart(server):
     statuses, expected = sweep(server)
     assert set(statuses) == {200}
-    path = segment_file(server, "._stored.col")
+    path = segment_file(server, ".trm")
     with path.open("r+b") as f:
-        f.truncate(0)  # whatever a worker reads of it now fails, whichever documents it asks for
+        f.truncate(0)  # every ranked search reads its words' statistics here: each now fails
     statuses, deadline = [], time.monotonic() + 60
     while time.monotonic() < deadline:
         answers, total = sweep(server)

@@ -122,9 +122,6 @@ class SearchBackend(ABC):
             rebuild()
         return problem
 
-    def ensure(self) -> None:
-        """Create empty storage if there is none (before the first rebuild or apply)."""
-
     # Reading.
     @abstractmethod
     def match(self, request: MatchRequest) -> MatchResult:
@@ -149,9 +146,11 @@ class SearchBackend(ABC):
 
     def warm_up(self) -> None:
         """Read now what the first search of a new worker would otherwise wait for."""
+        return None
 
     def reset(self) -> None:
         """Forget every open reader (tests move the index between tests)."""
+        return None
 
     def location(self) -> str:
         """Where the engine keeps its documents, for messages."""

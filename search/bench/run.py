@@ -187,9 +187,9 @@ def worker(step: str, label: str, options: Options) -> dict:
 
 
 def _engines(options: Options) -> list:
+    from search.backends.whoosh.naive import NaiveEngine
     from search.bench.engines.dossier import DossierColdEngine, DossierEngine
     from search.bench.engines.fts5 import Fts5Engine
-    from search.backends.whoosh.naive import NaiveEngine
     from search.bench.engines.tantivy_engine import TantivyEngine
 
     makers = {"dossier": DossierEngine, "dossier-cold": DossierColdEngine,

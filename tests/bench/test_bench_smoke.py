@@ -10,11 +10,10 @@ from collections import Counter
 import pytest
 
 from search import outbox
-
 from search.backends.whoosh import index as windex
+from search.backends.whoosh import naive
 from search.bench import build, measure, queries, report
 from search.bench.corpus import synthetic
-from search.backends.whoosh import naive
 from search.bench.engines import fts5, tantivy_engine
 from search.bench.engines.base import PAGE_SIZE, QuerySpec
 from search.bench.engines.dossier import DossierEngine

@@ -10,7 +10,8 @@ import pytest
 from django.db.models import Count
 
 from archive.models import Article, Author, Topic, TopicMembership
-from search import outbox, querytree as qt
+from search import outbox
+from search import querytree as qt
 from search.backends import get_backend
 from search.backends.base import Document, MatchRequest
 from search.parsing import parse_query

@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from archive.models import Article
 from search.backends.whoosh.highlighting import matched_spans
-from search.query import SearchRequest, search
 from search.backends.whoosh.schema import TOKEN_RE, stemmed
+from search.query import SearchRequest, search
 from tests.factories import make_article, make_author, make_outlet
 from tests.search.helpers import ids
 

@@ -58,9 +58,6 @@ class WhooshBackend(SearchBackend):
     def repair_if_damaged(self, rebuild: Callable[[], None]) -> str | None:
         return integrity.repair_if_damaged(rebuild)
 
-    def ensure(self) -> None:
-        index.create_index()
-
     # Reading -----------------------------------------------------------------------------
 
     def match(self, request: MatchRequest) -> MatchResult:

@@ -2,8 +2,9 @@
 
 Whoosh answers a query by stepping its matchers one document at a time in Python, and a
 result page walked a common word's postings twice (the exact set for totals and facets, then
-scoring); the README's benchmark notes have the figures. Here each term's posting list is decoded block by block (zlib and pickle, C code) into arrays, BM25F is computed for all
-of its postings in one vectorized expression, and AND, OR and NOT are array operations over the
+scoring); the README's benchmark notes have the figures. Here each term's posting list is
+decoded block by block (zlib and pickle, C code) into arrays, BM25F is computed for all of its
+postings in one vectorized expression, and AND, OR and NOT are array operations over the
 segment's documents: one pass gives the exact set and every score.
 
 Scores are Whoosh's own: the same BM25F formula over the same statistics (global idf and average
@@ -25,6 +26,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from search.backends.whoosh import internals, segments
+
 
 @dataclass
 class SegmentMatches:

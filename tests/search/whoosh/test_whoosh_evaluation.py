@@ -22,11 +22,11 @@ from whoosh.query import (
 )
 
 from search.backends.whoosh import segments
+from search.backends.whoosh.compiler import compile_query
 from search.backends.whoosh.evaluation import evaluate
 from search.backends.whoosh.internals import position_deltas as _deltas
-from search.backends.whoosh.compiler import compile_query
-from search.parsing import parse_query
 from search.backends.whoosh.schema import build_schema
+from search.parsing import parse_query
 
 WORDS = ["summit", "treaty", "envoy", "sanctions", "kremlin", "pipeline", "reset", "dialogue",
          "missile", "crimea", "ukraine", "baltic", "election", "hacking", "embassy", "border",

@@ -5,15 +5,10 @@ import json
 import pytest
 from django.core.management import call_command
 
-from search.backends.whoosh import integrity
-
 from search import outbox
-
 from search.backends.whoosh import index as windex
-
+from search.backends.whoosh import integrity, storage
 from search.backends.whoosh import writer as wwriter
-
-from search.backends.whoosh import storage
 from search.query import SearchRequest, search
 from tests.factories import make_article
 from tests.search.helpers import ids

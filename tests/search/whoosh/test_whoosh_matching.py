@@ -8,8 +8,8 @@ from whoosh.filedb.filestore import RamStorage
 from archive.models import Article, Topic
 from search.backends.whoosh import matching
 from search.backends.whoosh.compiler import compile_query
-from search.parsing import parse_query
 from search.backends.whoosh.schema import TEXT_ANALYZER, text_tokens, topic_schema
+from search.parsing import parse_query
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine("whoosh")]
 

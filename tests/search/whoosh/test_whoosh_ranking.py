@@ -16,9 +16,9 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import And, Or, Term
 
+from search.backends.whoosh.compiler import compile_query
 from search.backends.whoosh.evaluation import evaluate
 from search.backends.whoosh.index import get_searcher
-from search.backends.whoosh.compiler import compile_query
 from search.parsing import parse_query
 from search.query import SearchRequest, search
 from tests.factories import make_article
