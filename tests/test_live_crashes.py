@@ -239,6 +239,17 @@ def test_damaged_index_is_rebuilt_when_the_server_starts(server, damage):
     assert_index_agrees(server)
 
 
+def probe(server: LiveServer, word: str):
+    """The status of one word search through the API."""
+    try:
+        with urllib.request.urlopen(f"{server.url}/api/search?q={word}", timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except DROPPED:
+        return "dropped"
+
+
 def sweep(server: LiveServer) -> tuple[list, int | None]:
     """Every page of the whole archive, newest first (every document's stored fields read):
     the statuses and the total."""
@@ -263,12 +274,14 @@ def test_index_damaged_while_serving_heals_without_a_restart(server):
     assert set(statuses) == {200}
     path = segment_file(server, ".trm")
     with path.open("r+b") as f:
-        f.truncate(0)  # every ranked search reads its words' statistics here: each now fails
-    statuses, deadline = [], time.monotonic() + 60
+        f.truncate(0)  # a word nobody searched yet is looked up here: that search now fails
+    statuses, deadline, n = [], time.monotonic() + 60, 0
     while time.monotonic() < deadline:
+        n += 1
+        statuses.append(probe(server, f"unsearched{n}"))  # warm searchers read no file again
         answers, total = sweep(server)
         statuses.extend(answers)
-        if set(answers) == {200} and total == expected:
+        if set(answers) == {200} and total == expected and statuses[-len(answers) - 1] == 200:
             break
         time.sleep(0.3)
     print(f"\nanswers while the index healed itself: {statuses}")
