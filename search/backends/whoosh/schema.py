@@ -1,6 +1,7 @@
 """The shape of the search index: ranked text fields, filter and facet columns, the article id."""
 
 import re
+import sys
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
@@ -143,3 +144,9 @@ def topic_schema() -> Schema:
         outlet=TEXT(analyzer=NAME_ANALYZER),
         topic=TEXT(analyzer=NAME_ANALYZER),
     )
+
+
+# Whoosh pickles the schema's classes by module path into every index's TOC, and indexes
+# written before the engine moved into search/backends/whoosh/ name "search.schema": they
+# stay readable (and are not rebuilt for nothing) while that name points here.
+sys.modules.setdefault("search.schema", sys.modules[__name__])
