@@ -175,6 +175,8 @@ def worker(step: str, label: str, options: Options) -> dict:
         count = build.load_articles(corpus.articles)
         return {"articles": count, "corpus": corpus.kind, "version": corpus.version,
                 "seconds": round(time.perf_counter() - started, 1)}
+    if step in ("build-dossier", "measure"):
+        build.prepare_database()  # an archive cached by older code gains the newer tables
     if step == "build-dossier":
         return {**build.rebuild_dossier_index(options.procs), "code": build.index_code_version()}
     if step.startswith("build-"):
