@@ -14,6 +14,7 @@ from django.db import transaction
 from archive.models import Article, Topic, TopicMembership
 from search import querytree as qt
 from search.backends import get_backend
+from search.backends.base import MatchRequest
 from search.parsing import parse_query
 
 
@@ -61,8 +62,6 @@ def matching_ids(tree: qt.Node | None) -> set[int]:
     """Ids of every article the engine finds for a saved query."""
     if tree is None:
         return set()
-    from search.backends.base import MatchRequest
-
     result = get_backend().match(MatchRequest(query=tree, order="oldest", limit=None,
                                               facets=False))
     return set(result.ids)

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F
 
 from archive.faults import crash_point
-from archive.models import Article, Topic
+from archive.models import Article, Topic, TopicMembership
 from search import membership
 from search.backends import get_backend
 from search.backends.base import CheckReport, Document
@@ -181,8 +181,6 @@ def rebuild(progress: Callable[[int, int], None] | None = None, **engine_args) -
     if progress and not ids:
         progress(0, 0)
     with transaction.atomic():
-        from archive.models import TopicMembership
-
         TopicMembership.objects.all().delete()
         membership.store(members)
     _bump()
