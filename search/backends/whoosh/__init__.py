@@ -14,6 +14,7 @@ from search.backends.whoosh.compiler import compile_query
 from search.backends.whoosh.evaluation import evaluate
 from search.backends.whoosh.facets import FACET_FIELDS, facet_counts
 from search.backends.whoosh.schema import NO_VALUE, RANKED_FIELDS, date_number
+from search.backends.whoosh.spelling import SPELLING_FIELDS, edit_distance
 
 
 class WhooshBackend(SearchBackend):
@@ -96,18 +97,23 @@ class WhooshBackend(SearchBackend):
         return matching.topic_hits(components, queries)
 
     def respell(self, words: list[str]) -> dict[str, str]:
+        """Each unknown word's closest spelling among the names and words the archive holds:
+        fewest edits first, and at the same distance a name, then a title word, then a body
+        word, so a misspelled name is offered the name, never a common word."""
         searcher = index.get_searcher()
         reader = searcher.reader()
         found = {}
         for word in words:
             lower = word.lower()
             if any((f"spell_{name}", lower) in reader or (name, lower) in reader
-                   for name in ("title", "body")):
+                   for name in SPELLING_FIELDS):
                 continue
-            options = searcher.suggest("body", lower, limit=1, prefix=1) or searcher.suggest(
-                "title", lower, limit=1, prefix=1)
-            if options and options[0] != lower:
-                found[word] = options[0]
+            options = [(edit_distance(lower, option), rank, option)
+                       for rank, name in enumerate(SPELLING_FIELDS)
+                       for option in searcher.suggest(name, lower, limit=1, prefix=1)
+                       if option != lower]
+            if options:
+                found[word] = min(options)[2]
         return found
 
     def spans(self, text: str, words: frozenset[str]) -> list[tuple[int, int]]:

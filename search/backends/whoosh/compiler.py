@@ -1,9 +1,10 @@
 """Dossier's query tree as a Whoosh query, read with the index's own analyzers.
 
-The words of the ranked text are searched in title, lede and body with the query-time boosts
-of ``FIELD_BOOSTS``; a named field is searched alone. Each word is analyzed as Whoosh's query
-parser would (a term stemmed with its stop words dropped; prefixes, wildcards and fuzzy words
-lowercased but not split), so scores are those Whoosh's parser gave the same text.
+The words of a query are searched in title, lede, body and the author and outlet names with
+the query-time boosts of ``FIELD_BOOSTS``; a named field is searched alone. Each word is
+analyzed as Whoosh's query parser would (a term stemmed with its stop words dropped; prefixes,
+wildcards and fuzzy words lowercased but not split), so scores are those Whoosh's parser gave
+the same text. A phrase keeps every word, stop words too: the index holds them all.
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from search import querytree as qt
-from search.backends.whoosh.schema import FIELD_BOOSTS, RANKED_FIELDS, build_schema
+from search.backends.whoosh.schema import (
+    FIELD_BOOSTS,
+    NAME_FIELDS,
+    NAME_QUERY_ANALYZER,
+    QUERY_ANALYZER,
+    RANKED_FIELDS,
+    build_schema,
+)
 
 _SCHEMA = build_schema()
 
@@ -34,7 +42,7 @@ def _compile(node: qt.Node) -> wq.Query:
         return wq.And([_compile(item) for item in node.items])  # no proximity yet: all of them
     if node.field is not None:
         return _leaf(node, node.field, 1.0)
-    return wq.Or([_leaf(node, name, FIELD_BOOSTS[name]) for name in RANKED_FIELDS])
+    return wq.Or([_leaf(node, name, FIELD_BOOSTS[name]) for name in RANKED_FIELDS + NAME_FIELDS])
 
 
 def _leaf(node: qt.Node, fieldname: str, boost: float) -> wq.Query:
@@ -43,7 +51,11 @@ def _leaf(node: qt.Node, fieldname: str, boost: float) -> wq.Query:
         words = [token.text for token in field.tokenize(node.words, mode="query")]
         return wq.Phrase(fieldname, words, slop=node.slop, boost=boost)
     if isinstance(node, qt.Term):
-        texts = list(field.process_text(node.word, mode="query", tokenize=True, removestops=True))
+        if node.field is None:  # an unquoted word of the text: stop words are left out
+            analyzer = QUERY_ANALYZER if fieldname in RANKED_FIELDS else NAME_QUERY_ANALYZER
+            texts = [token.text for token in analyzer(node.word, mode="query")]
+        else:
+            texts = list(field.process_text(node.word, mode="query", tokenize=True))
         if len(texts) > 1:  # "sarah-lain": every part
             return wq.And([wq.Term(fieldname, t, boost=boost) for t in texts])
         return wq.Term(fieldname, texts[0], boost=boost) if texts else wq.NullQuery

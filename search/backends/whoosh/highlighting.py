@@ -11,12 +11,13 @@ from functools import lru_cache
 
 from whoosh.query import MultiTerm, Query
 
-from search.backends.whoosh.schema import RANKED_FIELDS, TOKEN_RE, stemmed
+from search.backends.whoosh.schema import RANKED_FIELDS, STEMMED_STOP_WORDS, TOKEN_RE, stemmed
 
 
 def query_words(query: Query, reader) -> frozenset[str]:
     """The indexed words of the ranked fields that the query looks for (prefixes, wildcards
-    and fuzzy terms expanded against the index)."""
+    and fuzzy terms expanded against the index). The stop words of a phrase are left out:
+    marking every "the" of a page would hide the words that matter."""
     words: set[str] = set()
     for leaf in query.leaves():
         try:
@@ -25,7 +26,7 @@ def query_words(query: Query, reader) -> frozenset[str]:
             words.update(_text(t) for f, t in terms if f in RANKED_FIELDS)
         except Exception:  # a leaf the expansion cannot walk: fewer marks, same results
             continue
-    return frozenset(words)
+    return frozenset(w for w in words if len(w) > 1 and w not in STEMMED_STOP_WORDS)
 
 
 def _text(term) -> str:

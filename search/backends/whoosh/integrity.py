@@ -51,6 +51,8 @@ def verify_index() -> str | None:
         generation, files = segment_files(ix)
     except Exception as error:
         return f"it cannot be opened ({type(error).__name__}: {error})"
+    if not index.current_schema(ix.schema):
+        return "it was built by an older version of Dossier, whose fields differ from this one's"
     try:
         record = json.loads((index.index_dir() / MANIFEST).read_text())
     except (OSError, ValueError):

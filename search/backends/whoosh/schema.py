@@ -1,25 +1,60 @@
-"""The shape of the search index: ranked text fields, filter and facet columns, the article id."""
+"""The shape of the search index: ranked text, filter and facet columns, the article id."""
 
 import re
 import sys
 from functools import lru_cache
 
-from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import (
+    STOP_WORDS,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StemmingAnalyzer,
+    StopFilter,
+)
 from whoosh.analysis.tokenizers import default_pattern
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.lang.porter import stem
 
-# English stemming; stop words and one-letter tokens are dropped, so phrases match the
-# remaining words in order ("secretary of state" == "secretary for state").
-TEXT_ANALYZER = StemmingAnalyzer()
-# TEXT_ANALYZER's steps without its per-token generator pipeline (tokenizer, lowercase, stop
-# words and one-letter tokens dropped with positions renumbered, Porter stem), for code that
-# analyzes whole texts itself: snippets and topic membership. A test holds them equal.
+# Every word is indexed, stop words and one-letter words too, so a phrase means its exact
+# words ("the president", "Michael T. Flynn"); unquoted words still leave stop words out,
+# at query time (QUERY_ANALYZER). Each paragraph's positions start at a multiple of
+# PARAGRAPH_STEP: a phrase or a proximity never spans two paragraphs, and "same paragraph"
+# is one integer division.
+PARAGRAPH_STEP = 1 << 16
 TOKEN_RE = default_pattern
 _WORD_RE = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", re.UNICODE)  # TOKEN_RE without its group
 assert TOKEN_RE.pattern == r"[\w\*]+(\.?[\w\*]+)*", "Whoosh's token pattern changed: update _WORD_RE"
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+class ParagraphTokenizer(RegexTokenizer):
+    """Whoosh's word tokenizer, numbering each paragraph's words from its own multiple of
+    PARAGRAPH_STEP (a blank line between two words starts a paragraph)."""
+
+    def __call__(self, value, positions=False, chars=False, start_pos=0, **kwargs):
+        paragraph, first, previous_end = 0, None, 0
+        for token in super().__call__(value, positions=positions, chars=True,
+                                      start_pos=start_pos, **kwargs):
+            if first is None:
+                first = token.pos if positions else 0
+            elif _BLANK_LINE.search(value, previous_end, token.startchar):
+                paragraph += 1
+                first = token.pos if positions else 0
+            previous_end = token.endchar
+            if positions:
+                token.pos = start_pos + paragraph * PARAGRAPH_STEP + token.pos - first
+            yield token
+
+
+# What the ranked fields index: every word, lowercased and Porter-stemmed.
+TEXT_ANALYZER = ParagraphTokenizer() | LowercaseFilter() | StemFilter(stem)
+# What an unquoted word of a query searches for: Whoosh's default, which drops stop words
+# and one-letter words ("the" alone is too common to search for).
+QUERY_ANALYZER = StemmingAnalyzer()
+STEMMED_STOP_WORDS = frozenset(stem(word) for word in STOP_WORDS)
 # The last text analyzed: index() and spellable_words() both read each value.
-_last_words: tuple[str, tuple[int, list[str]]] = ("", (0, []))
+_last_words: tuple[str, tuple[list[int], list[str]]] = ("", ([], []))
 
 
 @lru_cache(maxsize=200_000)
@@ -27,18 +62,25 @@ def stemmed(word: str) -> str:
     return stem(word)
 
 
-def analyzed_words(text: str) -> tuple[int, list[str]]:
-    """The words TEXT_ANALYZER keeps of ``text``, lowercased but not stemmed, in order, and
-    the position of the first (the analyzer numbers the kept words on from there)."""
+def analyzed_words(text: str) -> tuple[list[int], list[str]]:
+    """The words TEXT_ANALYZER indexes of ``text``, lowercased but not stemmed, in order,
+    with the position the analyzer gives each."""
     global _last_words
     last = _last_words
     if last[0] is text:
         return last[1]
-    lowered = list(map(str.lower, _WORD_RE.findall(text)))
-    words = [word for word in lowered if len(word) > 1 and word not in STOP_WORDS]
-    first = next((i for i, word in enumerate(lowered) if len(word) > 1 and word not in STOP_WORDS), 0)
-    _last_words = (text, (first, words))
-    return first, words
+    positions: list[int] = []
+    words: list[str] = []
+    paragraph = 0
+    for chunk in _BLANK_LINE.split(text):
+        found = _WORD_RE.findall(chunk)
+        if found:
+            base = paragraph * PARAGRAPH_STEP
+            positions.extend(range(base, base + len(found)))
+            words.extend(map(str.lower, found))
+            paragraph += 1
+    _last_words = (text, (positions, words))
+    return positions, words
 
 
 def text_tokens(text: str) -> list[str]:
@@ -49,14 +91,13 @@ def text_tokens(text: str) -> list[str]:
 def text_positions(text: str) -> dict[str, list[int]]:
     """Each word TEXT_ANALYZER indexes for ``text`` with its positions, as the analyzer
     numbers them."""
-    first, words = analyzed_words(text)
     positions: dict[str, list[int]] = {}
-    for pos, word in enumerate(words, start=first):
+    for pos, word in zip(*analyzed_words(text), strict=True):
         positions.setdefault(stemmed(word), []).append(pos)
     return positions
 
 
-class StemmedText(TEXT):
+class WordText(TEXT):
     """A TEXT field with TEXT_ANALYZER whose values are indexed in one pass.
 
     Whoosh's TEXT sends every value through a chain of generators, one Token object per word,
@@ -82,13 +123,22 @@ class StemmedText(TEXT):
         return iter(sorted(set(analyzed_words(value)[1])))
 
 
+class StemmedText(WordText):
+    """The ranked fields of an index written before every word was indexed. Such an index is
+    still read (its pickled schema names this class) until a rebuild replaces it."""
+
+
 # Names and slugs: "sarah-lain Sarah Lain" -> sarah, lain, sarah, lain (no stemming).
 NAME_ANALYZER = RegexTokenizer(r"\w+") | LowercaseFilter()
+# An unquoted word searched in the names ("the" is in many outlets' names, never a search).
+NAME_QUERY_ANALYZER = NAME_ANALYZER | StopFilter()
 
 RANKED_FIELDS = ["title", "lede", "body"]
+# Author and outlet names are words too: "Lichtblau" finds his articles, below the title.
+NAME_FIELDS = ["author", "outlet"]
 # Applied at query time: boosting at index time would only inflate term frequencies, which
 # BM25 saturates, so a long body repeating a word could still beat the title.
-FIELD_BOOSTS = {"title": 4.0, "lede": 2.0, "body": 1.0}
+FIELD_BOOSTS = {"title": 4.0, "lede": 2.0, "body": 1.0, "author": 1.5, "outlet": 1.0}
 # Fields a user may name in a query ("author:lain"); anything else is searched as words.
 QUERY_FIELDS = ["title", "lede", "body", "author", "outlet", "topic"]
 # Multi-valued facet fields hold this when empty, so every document has a value to count.
@@ -108,9 +158,9 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         pk=NUMERIC(int, bits=64, sortable=True),
         # Ranked text: title over lede over body.
-        title=StemmedText(spelling=True),
-        lede=StemmedText(),
-        body=StemmedText(spelling=True),
+        title=WordText(spelling=True),
+        lede=WordText(),
+        body=WordText(spelling=True),
         # Field queries accept slugs or names: author:lain, author:"sarah lain", outlet:rusi.
         author=TEXT(analyzer=NAME_ANALYZER),
         outlet=TEXT(analyzer=NAME_ANALYZER),

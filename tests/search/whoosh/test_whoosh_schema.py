@@ -1,11 +1,11 @@
-"""StemmedText indexes exactly what Whoosh's TEXT with the same analyzer indexes."""
+"""WordText indexes exactly what Whoosh's TEXT with the same analyzer indexes."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.fields import TEXT
 
-from search.backends.whoosh.schema import TEXT_ANALYZER, StemmedText
+from search.backends.whoosh.schema import TEXT_ANALYZER, WordText
 
 TRICKY = ["U.S. sanctions on Russia's 2017 budget; the U.S.A. and e.g. x.y.z", "", "0:00",
           "Ĳsselmeer naïve café ÉCOLE straße İstanbul ΣΊΣΥΦΟΣ", "the of and a I", "flynn* **x y*z",
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.engine("whoosh")
 
 
 def same_as_text(value: str, **options) -> None:
-    ours, theirs = StemmedText(**options), TEXT(analyzer=TEXT_ANALYZER, **options)
+    ours, theirs = WordText(**options), TEXT(analyzer=TEXT_ANALYZER, **options)
     assert list(ours.index(value)) == list(theirs.index(value))
     assert list(ours.spellable_words(value)) == list(theirs.spellable_words(value))
 
@@ -34,14 +34,14 @@ def test_on_any_text(value):
 
 
 def test_lists_and_options_go_through_the_analyzer():
-    ours, theirs = StemmedText(), TEXT(analyzer=TEXT_ANALYZER)
+    ours, theirs = WordText(), TEXT(analyzer=TEXT_ANALYZER)
     assert list(ours.index(["already", "tokens"])) == list(theirs.index(["already", "tokens"]))
     assert list(ours.index("sanctions on Russia", mode="query")) == list(
         theirs.index("sanctions on Russia", mode="query"))
 
 
 def test_a_rebuild_replaces_an_index_made_with_the_plain_text_fields(seeded, index_dir):
-    """An index from before StemmedText: same field names, same formats, other classes."""
+    """An index from before WordText: same field names, same formats, other classes."""
     from whoosh.filedb.filestore import FileStorage
 
     from search import outbox
@@ -57,6 +57,34 @@ def test_a_rebuild_replaces_an_index_made_with_the_plain_text_fields(seeded, ind
     FileStorage(str(index_dir)).create_index(old)
     outbox.rebuild()
     rebuilt = open_existing()
-    assert all(type(rebuilt.schema[name]) is StemmedText for name in ("title", "lede", "body"))
+    assert all(type(rebuilt.schema[name]) is WordText for name in ("title", "lede", "body"))
     with rebuilt.searcher() as searcher:
         assert searcher.doc_count() == 5
+
+
+def test_sync_rebuilds_an_index_whose_text_fields_left_out_stop_words(seeded, index_dir):
+    """An index from before every word was indexed reads "the president" as "president":
+    sync_index (run by every ``make run``) finds it outdated and rebuilds it."""
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.filedb.filestore import FileStorage
+
+    from search import outbox
+    from search.backends.whoosh.index import open_existing, reset_searchers
+    from search.backends.whoosh.schema import StemmedText, build_schema
+
+    old = build_schema()
+    for name in ("title", "lede", "body"):
+        old.remove(name)
+        field = StemmedText(spelling=name != "lede")
+        field.analyzer = StemmingAnalyzer()
+        old.add(name, field)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    FileStorage(str(index_dir)).create_index(old)
+    reset_searchers()
+    report = outbox.sync()
+    assert "older version" in report.damaged
+    rebuilt = open_existing()
+    assert all(type(rebuilt.schema[name]) is WordText for name in ("title", "lede", "body"))
+    with rebuilt.searcher() as searcher:
+        assert searcher.doc_count() == 5
+        assert ("body", "the") in searcher.reader()
