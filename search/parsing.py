@@ -1,9 +1,10 @@
 """Reading the query language into Dossier's query tree (``search.querytree``): words (AND by
 default), "phrases" and "phrases"~N, AND/OR/NOT, -word, parentheses, word*, wild?ca*d,
-word~ and word~2, and the fields title:, lede:, body:, author:, outlet:, topic:.
+word~ and word~2, proximity (w/N, pre/N, NEAR/N, NEAR, /p) and the fields title:, lede:,
+body:, author:, outlet:, topic:.
 
-NOT binds tightest, then AND, then OR, then the implicit AND between neighbours, so
-``a b OR c`` is a AND (b OR c). Whatever the input, ``parse_query`` returns a tree or None
+NOT binds tightest, then proximity, then AND, then OR, then the implicit AND between
+neighbours, so ``a b OR c`` is a AND (b OR c) and ``a w/5 b OR c`` is (a w/5 b) OR c. Whatever the input, ``parse_query`` returns a tree or None
 and, when it had to change the input, a note saying what it searched for instead. It never
 raises, and it imports no engine: each backend compiles the tree (and may still find nothing
 to search for in it, for example when every word is a stop word).
@@ -22,6 +23,7 @@ from search import querytree as qt
 MAX_FUZZY_DISTANCE = 2
 MAX_DEPTH = 32  # nested parentheses and NOTs; deeper is read as plain words
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT"}
+OPERATOR_WORDS = OPERATORS | {"NEAR"}  # never respelled
 
 _TOKEN_RE = re.compile(r"""
     (?P<space>\s+)
@@ -32,6 +34,11 @@ _TOKEN_RE = re.compile(r"""
   | (?P<word>[^\s()"]+)
 """, re.VERBOSE)
 _FIELD_RE = re.compile(r"^(\w+):(.*)$")
+# w/5 (within 5 words, either order), pre/5 (first before second), NEAR/5 and NEAR, /p and
+# w/p (same paragraph). Anything else shaped like them is a note, never a silent word.
+_PROXIMITY_RE = re.compile(r"^(?:(?P<op>[wW]|pre|PRE|NEAR|near)/(?P<n>[1-9][0-9]{0,2}|[pP])|/[pP]|NEAR)$")
+_NOT_PROXIMITY_RE = re.compile(r"^(?:[wW]|pre|PRE|NEAR|near|[wW]ithin|ADJ|adj)/\S*$|^/\w*$")
+NEAR_WORDS = 10  # NEAR without a number
 _FUZZY_RE = re.compile(r"^(?P<word>.*\S)~(?P<dist>[0-9])?(?:/(?P<prefix>[1-9][0-9]*))?$")
 
 
@@ -81,12 +88,13 @@ def parse_query(text: str) -> ParsedQuery:
     if not text:
         return ParsedQuery(text, None, note)
     try:
-        tree = _Parser(text).parse()
+        parser = _Parser(text)
+        tree = parser.parse()
     except QuerySyntaxError:
         tree = None
     else:
         if tree is not None:
-            return ParsedQuery(text, tree, note)
+            return ParsedQuery(text, tree, " ".join(part for part in (note, *parser.notes) if part))
     words = plain_words(text)
     if not words:
         return ParsedQuery(text, None, (note + " " if note else "")
@@ -114,12 +122,12 @@ class _Parser:
     """Recursive descent over the tokens; see the module docstring for precedence."""
 
     def __init__(self, text: str):
+        self.notes: list[str] = []
         self.tokens = list(self._tokens(text))
         self.at = 0
         self.depth = 0
 
-    @staticmethod
-    def _tokens(text: str):
+    def _tokens(self, text: str):
         previous = " "
         for match in _TOKEN_RE.finditer(text):
             kind = next(k for k in ("space", "phrase", "quote", "open", "close", "word")
@@ -141,6 +149,11 @@ class _Parser:
                     continue
             if kind == "word" and value in OPERATORS:
                 yield ("op", value, match)
+            elif kind == "word" and (near := _PROXIMITY_RE.match(value)):
+                yield ("near", _proximity(near), match)
+            elif kind == "word" and _NOT_PROXIMITY_RE.match(value):
+                self.notes.append(f"“{value}” is not an operator we know (use w/N, pre/N, "
+                                  "NEAR/N or /p): it was left out.")
             elif kind == "word" and after_gap and value.startswith("-") and len(value) > 1:
                 yield ("op", "NOT", match)
                 yield ("word", value[1:], match)
@@ -184,12 +197,31 @@ class _Parser:
         return _join(qt.Or, items)
 
     def conjunction(self) -> qt.Node | None:
-        items = [self.unary()]
+        items = [self.proximity()]
         while (self.peek("op", "AND") or self.peek("op", "ANDNOT")) and self._has_operand(1):
             op = self.take()[1]
-            operand = self.unary()
+            operand = self.proximity()
             items.append(qt.Not(operand) if op == "ANDNOT" and operand is not None else operand)
         return _join(qt.And, items)
+
+    def proximity(self) -> qt.Node | None:
+        """``a w/5 b pre/3 c``: each operator joins its two neighbours, and all must hold."""
+        items = [self.unary()]
+        pairs = []
+        while self.peek("near") and self._has_operand(1):
+            spec = self.take()[1]
+            items.append(self.unary())
+            pairs.append(self._near(items[-2], items[-1], spec))
+        return _join(qt.And, pairs) if pairs else items[0]
+
+    def _near(self, a: qt.Node | None, b: qt.Node | None, spec: dict) -> qt.Node | None:
+        if a is None or b is None:
+            return a or b
+        if not (_proximity_operand(a) and _proximity_operand(b)):
+            self.notes.append("Proximity works between words, phrases and (a OR b) groups: "
+                              "both sides were searched for anywhere in the article instead.")
+            return qt.And((a, b))
+        return qt.Near((a, b), **spec)
 
     def unary(self) -> qt.Node | None:
         if self.peek("op", "NOT") and self._has_operand(1):
@@ -227,10 +259,30 @@ class _Parser:
             if self.at >= len(self.tokens):
                 return None
             return self.primary(value)
+        if kind == "near":
+            self.notes.append(f"“{match.group()}” needs words on both sides: it was "
+                              "left out.")
+            return None
         if kind == "phrase":
             slop = int(match.group("slop") or 1)
             return qt.Phrase(match.group("text"), field, slop) if match.group("text").strip() else None
         return word_node(value, field)  # a word, or an operator word standing alone
+
+
+def _proximity(found: re.Match) -> dict:
+    """The Near arguments of a proximity operator."""
+    op, n = (found["op"] or "").lower(), (found["n"] or "").lower()
+    if n == "p" or found.group().lower() == "/p":
+        return {"distance": NEAR_WORDS, "ordered": False, "paragraph": True}
+    if not n:  # NEAR
+        return {"distance": NEAR_WORDS, "ordered": False, "paragraph": False}
+    return {"distance": int(n), "ordered": op == "pre", "paragraph": False}
+
+
+def _proximity_operand(node: qt.Node) -> bool:
+    if isinstance(node, qt.Or):
+        return all(isinstance(item, (qt.Term, qt.Phrase)) for item in node.items)
+    return isinstance(node, (qt.Term, qt.Phrase))
 
 
 def word_node(word: str, field: str | None) -> qt.Node:

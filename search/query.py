@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from archive.models import Article, Author, Outlet, Topic
 from search.backends import get_backend
 from search.backends.base import MatchRequest
-from search.parsing import OPERATORS, parse_query
+from search.parsing import OPERATOR_WORDS, parse_query
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_LIMIT = 12
@@ -257,8 +257,8 @@ def _word_end(text: str, pos: int) -> int:
 
 def suggest(text: str, total: int) -> str | None:
     """A respelling of the query's unknown words that finds more articles, or None."""
-    found = list(re.finditer(r"(?<![:\w])[^\W\d_]{3,}(?![\w:*~])", text))
-    words = [m.group() for m in found if m.group() not in OPERATORS]
+    found = list(re.finditer(r"(?<![:\w/])[^\W\d_]{3,}(?![\w:*~/])", text))
+    words = [m.group() for m in found if m.group() not in OPERATOR_WORDS]
     respelled = get_backend().respell(words) if words else {}
     if not respelled:
         return None

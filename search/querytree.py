@@ -104,12 +104,13 @@ class Not(Node):
 
 @dataclass(frozen=True)
 class Near(Node):
-    """Its items within ``distance`` words of each other (``ordered``: in this order).
-    The parser does not produce it yet; it is here so proximity operators need no new seam."""
+    """Each item within ``distance`` words of the next (``ordered``: after it), or in the same
+    paragraph (``paragraph``). Items are words, phrases, or ORs of words and phrases."""
 
     items: tuple[Node, ...]
     distance: int
     ordered: bool = False
+    paragraph: bool = False
 
     def children(self) -> tuple[Node, ...]:
         return self.items

@@ -12,6 +12,7 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from search import querytree as qt
+from search.backends.whoosh.proximity import Proximity
 from search.backends.whoosh.schema import (
     FIELD_BOOSTS,
     NAME_FIELDS,
@@ -39,10 +40,31 @@ def _compile(node: qt.Node) -> wq.Query:
     if isinstance(node, qt.MatchAll):
         return wq.Every()
     if isinstance(node, qt.Near):
-        return wq.And([_compile(item) for item in node.items])  # no proximity yet: all of them
+        return _near(node)
     if node.field is not None:
         return _leaf(node, node.field, 1.0)
     return wq.Or([_leaf(node, name, FIELD_BOOSTS[name]) for name in RANKED_FIELDS + NAME_FIELDS])
+
+
+def _near(node: qt.Near) -> wq.Query:
+    """Proximity in each ranked field (or the one field every operand names)."""
+    named = {leaf.field for leaf in node.leaves()}
+    fieldnames = list(named) if len(named) == 1 and None not in named else RANKED_FIELDS
+    queries = []
+    for fieldname in fieldnames:
+        field = _SCHEMA[fieldname]
+        operands = [[tuple(t.text for t in field.tokenize(_words(leaf), mode="query"))
+                     for leaf in item.leaves()] for item in node.items]
+        operands = [[run for run in operand if run] for operand in operands]
+        if any(not operand for operand in operands):
+            return wq.NullQuery
+        queries.append(Proximity(fieldname, operands, node.distance, ordered=node.ordered,
+                                 paragraph=node.paragraph, boost=FIELD_BOOSTS.get(fieldname, 1.0)))
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _words(leaf: qt.Node) -> str:
+    return leaf.words if isinstance(leaf, qt.Phrase) else leaf.word
 
 
 def _leaf(node: qt.Node, fieldname: str, boost: float) -> wq.Query:

@@ -18,6 +18,7 @@ segments in a codec this module cannot read (in-memory indexes): every query wor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
 from itertools import chain
 
 import numpy as np
@@ -26,6 +27,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from search.backends.whoosh import internals, segments
+from search.backends.whoosh.proximity import Proximity, near_docs
 
 
 @dataclass
@@ -154,6 +156,8 @@ class _Segment:
             return mask, mask * float(q.boost) if scored else None
         if kind is Phrase and q.slop == 1 and self.direct and (self.bm25 or not scored):
             return self.phrase(q, scored)
+        if kind is Proximity and self.direct and (self.bm25 or not scored):
+            return self.proximity(q, scored)
         return self.whoosh(q, scored)
 
     # Leaves ----------------------------------------------------------------------------------
@@ -216,9 +220,15 @@ class _Segment:
         return mask, scores if q.boost == 1.0 else scores * q.boost
 
     def adjacent(self, terms, candidates: np.ndarray) -> np.ndarray:
-        """Which candidates have word i at some position p + i for every i: each word's
-        positions in the candidates become (document, p) keys, intersected word by word."""
-        docs = np.flatnonzero(candidates)
+        """Which candidates have word i at some position p + i for every i."""
+        keys = self.run_starts(terms, np.flatnonzero(candidates))
+        mask = np.zeros(self.count, dtype=bool)
+        mask[keys >> 32] = True
+        return mask
+
+    def run_starts(self, terms, docs: np.ndarray) -> np.ndarray:
+        """Sorted ``doc << 32 | p`` of every place in ``docs`` where word i is at p + i for
+        every i: each word's positions become (document, p) keys, intersected word by word."""
         keys = None
         for i, (found, _) in enumerate(terms):
             postings = np.searchsorted(found.ids, docs)
@@ -226,9 +236,42 @@ class _Segment:
             keys = starts if keys is None else np.intersect1d(keys, starts, assume_unique=True)
             if not len(keys):
                 break
+        return keys
+
+    def proximity(self, q: Proximity, scored: bool):
+        """Documents where each operand occurs near the next (``search.backends.whoosh.
+        proximity``); the score is the sum of the term scores of the words found."""
+        if q.fieldname not in self.reader.schema:
+            return self.empty(scored)
+        field = self.reader.schema[q.fieldname]
+        if not field.format.supports("positions"):
+            return self.whoosh(q, scored)
+        starts, ends, scores = [], [], np.zeros(self.count) if scored else None
+        for operand in q.operands:
+            operand_starts = []
+            for run in operand:
+                terms = [self.term_arrays(q.fieldname, field.to_bytes(word), scored, values=True)
+                         for word in run]
+                if any(not len(found.ids) for found, _ in terms):
+                    continue
+                docs = reduce(np.intersect1d, [found.ids for found, _ in terms])
+                keys = self.run_starts(terms, docs) if len(docs) else docs
+                if not len(keys):
+                    continue
+                operand_starts.append((keys, keys + (len(run) - 1)))
+                if scored:
+                    for found, term_scores in terms:
+                        scores[found.ids] += term_scores
+            if not operand_starts:
+                return self.empty(scored)
+            starts.append(np.unique(np.concatenate([k for k, _ in operand_starts])))
+            ends.append(np.unique(np.concatenate([e for _, e in operand_starts])))
         mask = np.zeros(self.count, dtype=bool)
-        mask[keys >> 32] = True
-        return mask
+        mask[near_docs(starts, ends, distance=q.distance, ordered=q.ordered,
+                       paragraph=q.paragraph)] = True
+        if not scored:
+            return mask, None
+        return mask, _boosted(np.where(mask, scores, 0.0), q.boost)
 
     def whoosh(self, q: Query, scored: bool):
         """Whoosh's own matcher for this node (query types this module does not evaluate)."""

@@ -18,7 +18,13 @@ from whoosh.filedb.filestore import RamStorage
 
 from search import querytree as qt
 from search.backends.whoosh.compiler import compile_query
-from search.backends.whoosh.schema import NAME_ANALYZER, text_positions, topic_schema
+from search.backends.whoosh.proximity import Proximity
+from search.backends.whoosh.schema import (
+    NAME_ANALYZER,
+    PARAGRAPH_STEP,
+    text_positions,
+    topic_schema,
+)
 
 Tokens = Mapping[str, Mapping[str, list[int]]]  # field -> token -> positions
 
@@ -39,6 +45,8 @@ def analyze(fields: Mapping[str, str]) -> dict[str, dict[str, list[int]]]:
 
 def matches(query: q.Query, doc: Tokens) -> bool | None:
     """True or False for the query types topic queries use; None for any other."""
+    if isinstance(query, Proximity):
+        return _near(query, doc.get(query.fieldname, {}))
     if isinstance(query, q.Term):
         return query.text in doc.get(query.fieldname, {})
     if isinstance(query, q.And):
@@ -76,6 +84,32 @@ def _phrase(query: q.Phrase, tokens: Mapping[str, list[int]]) -> bool:
         if not starts:
             return False
     return True
+
+
+def _near(query: Proximity, tokens: Mapping[str, list[int]]) -> bool:
+    """Each operand near the next, as the index's evaluator reads it from positions."""
+    spans = []
+    for operand in query.operands:
+        found = [(start, start + len(run) - 1) for run in operand for start in _starts(run, tokens)]
+        if not found:
+            return False
+        spans.append(found)
+    return all(any(_close(x, y, query) for x in first for y in second)
+               for first, second in zip(spans, spans[1:]))
+
+
+def _starts(run: tuple[str, ...], tokens: Mapping[str, list[int]]) -> list[int]:
+    if any(word not in tokens for word in run):
+        return []
+    later = [set(tokens[word]) for word in run[1:]]
+    return [p for p in tokens[run[0]] if all(p + i in seen for i, seen in enumerate(later, 1))]
+
+
+def _close(a: tuple[int, int], b: tuple[int, int], query: Proximity) -> bool:
+    if query.paragraph:
+        return a[0] // PARAGRAPH_STEP == b[0] // PARAGRAPH_STEP
+    after = 1 <= b[0] - a[1] <= query.distance
+    return after or (not query.ordered and 1 <= a[0] - b[1] <= query.distance)
 
 
 def _negate(value: bool | None) -> bool | None:
