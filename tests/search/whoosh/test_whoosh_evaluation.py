@@ -198,3 +198,18 @@ def test_the_postings_cache_stays_within_its_size(searcher, settings):
     segments.POSTINGS_CACHE.clear()
     fresh = evaluate(searcher, parsed("summit"), scored=True)
     assert cached.ranked(50) == fresh.ranked(50) and cached.total == fresh.total
+
+
+PROXIMITY = ["summit w/3 treaty", "summit pre/2 treaty", "treaty pre/2 summit", '"health care" w/4 summit',
+             "(summit OR envoy) w/2 treaty", "title:summit w/5 title:treaty", "summit w/1 summit"]
+
+
+@pytest.mark.parametrize("q", PROXIMITY)
+def test_proximity_matches_what_whooshs_span_matcher_matches(searcher, q):
+    """Within N words is Whoosh's SpanNear2 with slop N; the evaluator reads positions."""
+    query = parsed(q)
+    expected = set(searcher.docs_for_query(query))
+    assert expected or q == "summit w/1 summit"
+    found = evaluate(searcher, query, scored=True)
+    assert set(found.docnums().tolist()) == expected
+    assert sorted(evaluate(searcher, query, scored=False).docnums().tolist()) == sorted(expected)
