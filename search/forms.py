@@ -1,15 +1,20 @@
 """Search input: every GET parameter is validated here, never read by hand in a view."""
 
+import calendar
 import re
+from datetime import date
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from search.parsing import clean_text
+from search.backends.base import UNDATED
 from search.query import SORTS, SearchRequest
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+PARTIAL_DATE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?$")
 MAX_VALUES = 20
 
 
@@ -28,6 +33,45 @@ class SlugListField(forms.Field):
         return tuple(dict.fromkeys(values))
 
 
+class MonthListField(SlugListField):
+    """A repeatable month (``?month=2017-02&month=2017-05``), ORed; "undated" is a bucket."""
+
+    def to_python(self, value) -> tuple[str, ...]:
+        values = super().to_python(value)
+        for v in values:
+            if v != UNDATED and not MONTH.match(v):
+                raise ValidationError(f"“{v[:40]}” is not a month: use YYYY-MM, e.g. 2017-02.")
+        return values
+
+
+class PartialDateField(forms.Field):
+    """A day, a month or a year ("2017-02-14", "2017-02", "2017"), as the first day of that
+    period (``end=False``) or its last (``end=True``): "to 2017" reaches 31 December."""
+
+    def __init__(self, *, end: bool, **kwargs):
+        self.end = end
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> date | None:
+        text = str(value or "").strip()[:40]
+        if not text:
+            return None
+        found = PARTIAL_DATE.match(text)
+        try:
+            if not found:
+                raise ValueError
+            year, month, day = int(found["y"]), found["m"], found["d"]
+            if day:
+                return date(year, int(month), int(day))
+            if month:
+                last = calendar.monthrange(year, int(month))[1] if self.end else 1
+                return date(year, int(month), last)
+            return date(year, 12, 31) if self.end else date(year, 1, 1)
+        except ValueError:
+            raise ValidationError(f"“{text[:20]}” is not a date: use a year (2017), a month "
+                                  "(2017-02) or a day (2017-02-14).") from None
+
+
 class QueryField(forms.CharField):
     """Free text: control characters (even NUL) become spaces instead of a form error."""
 
@@ -40,16 +84,17 @@ class SearchForm(forms.Form):
     author = SlugListField(required=False)
     outlet = SlugListField(required=False)
     topic = SlugListField(required=False)
-    month = forms.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
-                             error_messages={"invalid": "Use a month as YYYY-MM, e.g. 2017-02."})
+    month = MonthListField(required=False)
     sort = forms.ChoiceField(choices=[(s, s.title()) for s in SORTS], required=False)
+    timeline = forms.ChoiceField(choices=[("count", "Matches"), ("share", "Share of all articles")],
+                                 required=False)
     page = forms.IntegerField(min_value=1, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so these two are added by name.
-        self.fields["from"] = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-        self.fields["to"] = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+        self.fields["from"] = PartialDateField(end=False)
+        self.fields["to"] = PartialDateField(end=True)
 
     def clean_q(self) -> str:
         """Over ``DOSSIER_QUERY_MAX_CHARS`` is an error the reader sees, not a silent cut."""
@@ -78,8 +123,9 @@ class SearchForm(forms.Form):
         d = self.cleaned_data
         return SearchRequest(
             q=d["q"], author=d["author"], outlet=d["outlet"], topic=d["topic"],
-            month=d["month"] or "", date_from=d["from"], date_to=d["to"],
-            sort=d["sort"] or "relevance", page=d["page"] or 1, **extra,
+            month=d["month"], date_from=d["from"], date_to=d["to"],
+            sort=d["sort"] or "relevance", page=d["page"] or 1,
+            timeline=d["timeline"] or "count", **extra,
         )
 
     def error_fields(self) -> dict[str, list[str]]:

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.models import Article, Author, Outlet, Topic
 from search.backends import get_backend
-from search.backends.base import MatchRequest
+from search.backends.base import UNDATED, MatchRequest, months_of
 from search.parsing import OPERATOR_WORDS, parse_query
 
 SORTS = ("relevance", "newest", "oldest")
@@ -43,13 +44,17 @@ class SearchRequest:
     author: tuple[str, ...] = ()
     outlet: tuple[str, ...] = ()
     topic: tuple[str, ...] = ()
-    month: str = ""  # YYYY-MM
+    month: tuple[str, ...] = ()  # YYYY-MM values or "undated", ORed
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
     page: int = 1
     scope_topic: str = ""  # a topic page: only that topic's articles
     per_page: int = 0  # 0: settings.PAGE_SIZE
+    timeline: str = "count"  # or "share": each month's matches as a share of all its articles
+
+    def __post_init__(self):
+        object.__setattr__(self, "month", months_of(self.month))
 
     @property
     def effective_sort(self) -> str:
@@ -82,6 +87,7 @@ class ResultPage:
     pages: int
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     months: list[tuple[str, int]] = field(default_factory=list)  # chronological, for a timeline
+    archive_months: dict[str, int] = field(default_factory=dict)  # all articles, for shares
     suggestion: str | None = None
     note: str = ""
     searched: str = ""  # the words searched for, after cleaning
@@ -118,8 +124,7 @@ class ResultPage:
         chips = [(name, f.value, f.label) for name in ("author", "outlet", "topic")
                  for f in self.facets.get(name, []) if f.active]
         r = self.request
-        if r.month:
-            chips.append(("month", r.month, _month_label(r.month)))
+        chips.extend(("month", month, _month_label(month)) for month in r.month)
         if r.date_from:
             chips.append(("from", r.date_from.isoformat(), f"from {r.date_from:%-d %b %Y}"))
         if r.date_to:
@@ -167,7 +172,21 @@ def search(request: SearchRequest) -> ResultPage:
     )
     if parsed is not None and found.total < FEW_HITS:
         page.suggestion = suggest(parsed.text, found.total)
+    if request.timeline == "share":
+        page.archive_months = archive_months()
     return page
+
+
+def archive_months() -> dict[str, int]:
+    """How many articles the whole archive has per month: what a share timeline divides by.
+    Kept until the engine's documents change."""
+    backend = get_backend()
+    key = f"dossier:archive-months:{backend.location() or ''}:{backend.version()}"
+    months = cache.get(key)
+    if months is None:
+        months = backend.match(MatchRequest(limit=0)).months
+        cache.set(key, months, 24 * 3600)
+    return months
 
 
 TOO_COMMON = "Those words are too common or too short to search for: try others."
@@ -191,15 +210,17 @@ def _facets(groups: dict[str, dict], request: SearchRequest) -> dict[str, list[F
                   for slug in shown]
         values.sort(key=lambda f: (not f.active, -f.count, f.label.casefold()))
         facets[name] = values
-    months = [FacetValue(m, _month_label(m), n, m == request.month)
-              for m, n in sorted(groups.get("month", {}).items(), reverse=True)]
-    if request.month and request.month not in groups.get("month", {}):
-        months.insert(0, FacetValue(request.month, _month_label(request.month), 0, True))
+    counts = groups.get("month", {})
+    shown = sorted(set(counts) | set(request.month), reverse=True)
+    shown.sort(key=lambda m: m == UNDATED)  # newest month first, the undated bucket last
+    months = [FacetValue(m, _month_label(m), counts.get(m, 0), m in request.month) for m in shown]
     facets["month"] = months
     return facets
 
 
 def _month_label(value: str) -> str:
+    if value == UNDATED:
+        return "Undated"
     try:
         return date(int(value[:4]), int(value[5:7]), 1).strftime("%B %Y")
     except ValueError:

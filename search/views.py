@@ -32,9 +32,14 @@ def _page_context(request, form: SearchForm, **extra) -> dict:
         return {"form": form, "q": form.cleaned_data["q"], "unavailable": True, "status": 503} | extra
     params = request.GET.copy()
     params.pop("page", None)
+    kept = [(key, value) for key, values in params.lists() if key not in ("from", "to")
+            for value in values]
     return {
+        "kept_params": kept, "date_from": request.GET.get("from", "")[:10],
+        "date_to": request.GET.get("to", "")[:10],
         "form": form, "q": form.cleaned_data["q"], "result": result, "page": result,
-        "timeline": month_bars(result.months), "query_string": params.urlencode(),
+        "timeline": month_bars(result.months, totals=result.archive_months or None),
+        "query_string": params.urlencode(),
         "sorts": query.SORTS, "facet_titles": FACET_TITLES, "status": 200,
     } | extra
 

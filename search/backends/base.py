@@ -20,6 +20,15 @@ ORDERS = ("relevance", "newest", "oldest")
 FACETS = ("author", "outlet", "topic", "month")
 
 
+# The month facet's value for articles with no known date (a year-only date is dated, in no month).
+UNDATED = "undated"
+
+
+def months_of(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """A month filter as a tuple of values; one "YYYY-MM" string is one month."""
+    return (value,) if isinstance(value, str) and value else tuple(value or ())
+
+
 @dataclass(frozen=True)
 class MatchRequest:
     """Which articles, in which order, which slice. Values of one facet are ORed, facets ANDed.
@@ -34,13 +43,16 @@ class MatchRequest:
     outlet: tuple[str, ...] = ()
     topic: tuple[str, ...] = ()
     scope_topic: str = ""
-    month: str = ""
+    month: tuple[str, ...] = ()  # YYYY-MM values or UNDATED, ORed
     date_from: date | None = None
     date_to: date | None = None
     order: str = "relevance"
     offset: int = 0
     limit: int | None = 10  # None: every match, in no set order (topic queries, checks)
     facets: bool = True
+
+    def __post_init__(self):
+        object.__setattr__(self, "month", months_of(self.month))
 
 
 @dataclass
@@ -53,7 +65,8 @@ class MatchResult:
 
     @property
     def months(self) -> dict[str, int]:
-        return self.facets.get("month", {})
+        """Matches per YYYY-MM month, for a timeline (the undated bucket is not a month)."""
+        return {m: n for m, n in self.facets.get("month", {}).items() if m != UNDATED}
 
 
 @dataclass

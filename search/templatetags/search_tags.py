@@ -11,7 +11,7 @@ from urllib.parse import quote_plus
 from django import template
 
 register = template.Library()
-SINGLE = ("month", "sort", "from", "to")  # parameters that take one value
+SINGLE = ("sort", "from", "to", "timeline")  # parameters that take one value
 
 
 def _encoded(request) -> dict[str, list[str]]:

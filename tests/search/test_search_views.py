@@ -144,7 +144,7 @@ def _reference_toggle(params, key: str, value: str) -> str:
     values = params.getlist(key)
     if value in values:
         values.remove(value)
-    elif key in ("month", "sort", "from", "to"):
+    elif key in ("sort", "from", "to", "timeline"):  # months add up: several are ORed
         values = [value]
     else:
         values.append(value)

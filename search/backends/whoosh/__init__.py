@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from whoosh.query import And, Every, NullQuery, NumericRange, Or, Query, Term
 
 from search import querytree as qt
-from search.backends.base import Document, MatchRequest, MatchResult, SearchBackend
+from search.backends.base import UNDATED, Document, MatchRequest, MatchResult, SearchBackend
 from search.backends.whoosh import highlighting, index, integrity, matching, segments, writer
 from search.backends.whoosh.compiler import compile_query
 from search.backends.whoosh.evaluation import evaluate
@@ -89,6 +89,8 @@ class WhooshBackend(SearchBackend):
         if request.facets:
             facets = {name: {k: v for k, v in counts.items() if k and k != NO_VALUE}
                       for name, counts in facet_counts(matches).items()}
+            if undated := facets.pop("precision", {}).get("unknown"):
+                facets["month"][UNDATED] = undated
         words = (highlighting.query_words(clauses[0], searcher.reader())
                  if request.query is not None else frozenset())
         return MatchResult(pks, matches.total, facets, words=words)
@@ -160,7 +162,8 @@ def _filters(request: MatchRequest) -> list[Query]:
     if request.scope_topic:
         clauses.append(Term("topic_slug", request.scope_topic))
     if request.month:
-        clauses.append(Term("month", request.month))
+        clauses.append(Or([Term("precision", "unknown") if month == UNDATED else Term("month", month)
+                           for month in request.month]))
     if request.date_from:
         clauses.append(NumericRange("published_end", date_number(request.date_from), None))
     if request.date_to:

@@ -14,8 +14,10 @@ from collections import Counter
 
 from search.backends.whoosh.evaluation import Matches
 
+# "precision" counts the undated articles (its "unknown" value), shown as the month facet's
+# undated bucket.
 FACET_FIELDS = {"author": "author_slug", "outlet": "outlet_slug", "topic": "topic_slug",
-                "month": "month"}
+                "month": "month", "precision": "precision"}
 
 
 def facet_counts(matches: Matches) -> dict[str, Counter]:
