@@ -233,7 +233,7 @@ class _Segment:
         for i, (found, _) in enumerate(terms):
             postings = np.searchsorted(found.ids, docs)
             starts = _phrase_keys(docs, [found.values[k] for k in postings.tolist()], i)
-            keys = starts if keys is None else np.intersect1d(keys, starts, assume_unique=True)
+            keys = starts if keys is None else _intersect_sorted(keys, starts)
             if not len(keys):
                 break
         return keys
@@ -264,8 +264,8 @@ class _Segment:
                         scores[found.ids] += term_scores
             if not operand_starts:
                 return self.empty(scored)
-            starts.append(np.unique(np.concatenate([k for k, _ in operand_starts])))
-            ends.append(np.unique(np.concatenate([e for _, e in operand_starts])))
+            starts.append(_union([k for k, _ in operand_starts]))
+            ends.append(_union([e for _, e in operand_starts]))
         mask = np.zeros(self.count, dtype=bool)
         mask[near_docs(starts, ends, distance=q.distance, ordered=q.ordered,
                        paragraph=q.paragraph)] = True
@@ -338,4 +338,22 @@ def _phrase_keys(docs: np.ndarray, values: list[bytes], shift: int) -> np.ndarra
     firsts = np.cumsum(lengths) - lengths  # where each posting's deltas begin
     base = np.repeat(running[firsts] - flat[firsts], lengths)  # the running sum before it
     positions = running - base - shift
-    return np.unique((np.repeat(docs, lengths) << 32) | (positions & 0xFFFFFFFF))
+    keys = (np.repeat(docs, lengths) << 32) | positions
+    # Documents ascend and each posting's positions ascend: the keys are sorted and unique
+    # already. A position before ``shift`` cannot start the run, so it is left out.
+    return keys[positions >= 0]
+
+
+def _union(arrays: list[np.ndarray]) -> np.ndarray:
+    return arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
+
+
+def _intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both sorted unique arrays: the smaller searched in the larger, without
+    sorting the two together (a common word's positions run to millions)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    index = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[index] == a]
