@@ -24,6 +24,7 @@ app_name = "archive"
 
 archive_patterns = [
     path("", views.home, name="home"),
+    path("latest/", views.latest, name="latest"),
     path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="article"),
     path("articles/<int:pk>/", views.article_detail, name="article-short"),
     path("captures/<int:pk>/", views.capture_download, name="capture"),

@@ -40,6 +40,13 @@ def home(request):
     })
 
 
+@require_safe
+def latest(request):
+    """Every article, newest first, a page at a time: where the home page's "More" leads."""
+    page = article_page(request, Article.objects.latest_first())
+    return render(request, "archive/latest.html", {"page": page})
+
+
 def archive_summary() -> dict:
     """The home page's counts: aggregates over every article, so computed once per change."""
     return {
