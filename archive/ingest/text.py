@@ -14,7 +14,7 @@ from functools import lru_cache
 from . import line_model, titles
 from .blocks import GOOD, JUNK, NEAR, SHORT, Line, article_block, classify
 from .bylines import byline_names, clean_name, is_name, parse_bio, parse_byline, same_person
-from .dates import FoundDate, find_dateline
+from .dates import FoundDate, find_dateline, find_introduced_date, find_opening_date
 from .draft import Draft
 from .errors import IngestError
 from .language import detect, language_code, stop_words
@@ -145,6 +145,8 @@ def _search_near(units: list[str], lines: list[Line], anchor: int, start: int, e
             return
         unit = units[i]
         if lines[i].words > 40 or i in range(start, end) and lines[i].kind == GOOD and lines[i].words > 25:
+            if meta.date is None:  # a paragraph may still open with its date
+                _take_opening_date(unit, meta)
             continue
         if meta.date is None:
             _take_near_date(unit, meta)
@@ -157,12 +159,23 @@ def _search_near(units: list[str], lines: list[Line], anchor: int, start: int, e
 
 def _take_near_date(unit: str, meta: _Meta) -> None:
     """A dateline near the headline, even with a few words of metadata after it
-    ("14.03.2017 18:05 (842 x gelesen)", "02.09.2018 Software")."""
+    ("14.03.2017 18:05 (842 x gelesen)", "02.09.2018 Software"), or a date the line's own
+    words introduce ("... Geschrieben von X am 25.08.2015")."""
     for seg in _segments(unit):
         found = find_dateline(seg)
         if found and len(found.suffix.split()) <= _NEAR_SUFFIX_WORDS:
             meta.set_date(found, 0.5)
             return
+    found = find_introduced_date(unit)
+    if found and len(found.suffix.split()) <= _NEAR_SUFFIX_WORDS:
+        meta.set_date(found, 0.4)
+
+
+def _take_opening_date(unit: str, meta: _Meta) -> None:
+    """The date a paragraph opens with ("31. Oktober 2023. Text", "Mitteilung vom 3. Mai 2022 | Text")."""
+    found = find_opening_date(unit)
+    if found:
+        meta.set_date(found, 0.4)
 
 
 def _labelled_names(unit: str) -> list[str]:
