@@ -30,6 +30,7 @@ _FOOTER_LIMIT = 40  # an author box and bio are a few lines; never walk a whole 
 _SENTENCE_END = (".", "!", "?", "”", '"', ":", ";")
 _TAG_SPLIT_RE = re.compile(r"\s*,\s*")
 _NEAR_BEFORE, _NEAR_AFTER, _NEAR_SUFFIX_WORDS = 12, 25, 8
+_LIST_GAP = 6  # lines between two entries of a list of dated items
 _SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•⋅/]\s+|\s{3,}")
 _LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
@@ -43,6 +44,7 @@ class _Meta:
     affiliations: dict[str, str] = field(default_factory=dict)
     date: FoundDate | None = None
     confidence: dict[str, float] = field(default_factory=dict)
+    listed: frozenset[str] = frozenset()  # datelines of a list (comments, teasers, archive)
 
     def add_authors(self, names: list[str], confidence: float) -> None:
         """Add names not already listed, keeping byline order."""
@@ -51,9 +53,10 @@ class _Meta:
                 self.authors.append(name)
         self.confidence["authors"] = max(self.confidence.get("authors", 0.0), confidence)
 
-    def set_date(self, found: FoundDate, confidence: float) -> None:
-        """Keep the first date found: the header's dateline beats a footer's."""
-        if self.date is None:
+    def set_date(self, found: FoundDate, confidence: float, line: str) -> None:
+        """Keep the first date found: the header's dateline beats a footer's. A date of a
+        list entry is never the page's: every comment and teaser carries one."""
+        if self.date is None and line not in self.listed:
             self.date = found
             self.confidence["published"] = confidence
 
@@ -101,7 +104,7 @@ def extract_text(text: str) -> Draft:
         start = heading + 1
     top = heading + 1 if heading is not None else 0 if _clean_top(lines, start) else start
     keep = [i for i in range(top, end) if not mask[i] and _kept(lines[i], header=i < start)]
-    meta = _Meta()
+    meta = _Meta(listed=_listed_datelines(units, start, end))
     if heading is not None:
         meta.title = units[heading]
         meta.confidence["title"] = round(0.5 + 0.5 * title_confidence, 2)
@@ -164,18 +167,18 @@ def _take_near_date(unit: str, meta: _Meta) -> None:
     for seg in _segments(unit):
         found = find_dateline(seg)
         if found and len(found.suffix.split()) <= _NEAR_SUFFIX_WORDS:
-            meta.set_date(found, 0.5)
+            meta.set_date(found, 0.5, unit)
             return
     found = find_introduced_date(unit)
     if found and len(found.suffix.split()) <= _NEAR_SUFFIX_WORDS:
-        meta.set_date(found, 0.4)
+        meta.set_date(found, 0.4, unit)
 
 
 def _take_opening_date(unit: str, meta: _Meta) -> None:
     """The date a paragraph opens with ("31. Oktober 2023. Text", "Mitteilung vom 3. Mai 2022 | Text")."""
     found = find_opening_date(unit)
     if found:
-        meta.set_date(found, 0.4)
+        meta.set_date(found, 0.4, unit)
 
 
 def _labelled_names(unit: str) -> list[str]:
@@ -191,6 +194,28 @@ def _name_beside_date(units: list[str], i: int) -> bool:
     return is_name(units[i]) and any(
         0 <= j < len(units) and find_dateline(units[j]) for j in (i - 1, i + 1)
     )
+
+
+def _listed_datelines(units: list[str], start: int, end: int) -> frozenset[str]:
+    """Datelines that are only ever entries of a list: runs of at least three of one shape, a
+    few lines apart, with at least three different dates (a comment section, a teaser list,
+    a monthly archive). A run never crosses the edges of the article block [start, end) nor
+    changes shape, so the article's own dateline beside a list is not taken for an entry."""
+    runs: list[list[int]] = []
+    last, kind = -_LIST_GAP - 1, None
+    for i, unit in enumerate(units):
+        found = find_dateline(unit)
+        if not found:
+            continue
+        here = (i >= start, i >= end, found.precision, not found.prefix, not found.suffix)
+        if i - last > _LIST_GAP or here != kind:
+            runs.append([])
+        runs[-1].append(i)
+        last, kind = i, here
+    listed = {i for run in runs if len(run) >= 3 and len({find_dateline(units[i]).date for i in run}) >= 3
+              for i in run}
+    alone = {units[i] for run in runs for i in run if i not in listed}
+    return frozenset(units[i] for i in listed) - alone
 
 
 def _clean_top(lines: list[Line], start: int) -> bool:
@@ -248,6 +273,8 @@ def _segments(unit: str) -> list[str]:
 def _take_segments(unit: str, meta: _Meta, confidence: float, *, dates_only: bool = False) -> None:
     """Record datelines and bylines found in a line or its " | " segments."""
     for seg in _segments(unit):
+        if unit in meta.listed and find_dateline(seg):
+            continue
         if not _take_dateline(seg, meta, confidence) and not dates_only:
             _take_byline(seg, meta, confidence)
 
@@ -370,7 +397,7 @@ def _take_dateline(unit: str, meta: _Meta, confidence: float, *, allow_suffix: b
     byline = parse_byline(found.suffix) if found.suffix else None
     if found.suffix and not (allow_suffix and byline):
         return False
-    meta.set_date(found, confidence)
+    meta.set_date(found, confidence, unit)
     if byline:
         meta.add_authors(byline[0], 0.9)
     return True

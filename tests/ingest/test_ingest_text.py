@@ -189,6 +189,22 @@ def test_date_inside_caption_or_prose_is_not_a_publication_date():
     assert "Getty" not in draft.body_text
 
 
+def test_comment_dates_are_not_the_articles_date():
+    comments = [line for n in range(4) for line in (f"Reader{n} March {n + 3}, 2019 at 10:2{n} pm",
+                                                    f"A reply number {n} that says what it thinks.")]
+    draft = extract(article("A Summit in Doubt", PARAGRAPH, SECOND, "Comments", *comments), "x.txt")
+    assert draft.published is None
+
+    dated = extract(article("A Summit in Doubt", "March 2, 2019", PARAGRAPH, SECOND, "Comments",
+                            *comments), "x.txt")
+    assert (dated.published, dated.date_precision) == (datetime.date(2019, 3, 2), "day")
+
+
+def test_a_first_paragraph_opening_with_its_date():
+    draft = extract(article("A Summit in Doubt", "4 March 2019. " + PARAGRAPH, SECOND), "x.txt")
+    assert (draft.published, draft.date_precision) == (datetime.date(2019, 3, 4), "day")
+
+
 def test_bare_name_needs_support_and_headings_are_not_authors():
     draft = extract(article("A Summit in Doubt", "Next Steps", PARAGRAPH, "Vladimir Putin", SECOND), "x.txt")
     assert draft.authors == []
