@@ -1,9 +1,10 @@
-"""The project's URLs: browse pages, search, admin."""
+"""The project's URLs: browse pages, feeds and the rest that lets readers follow, search, admin."""
 
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.views.decorators.http import require_safe
 
-from archive import views
+from archive import feeds, views
 
 
 class TwoDigitMonth:
@@ -38,8 +39,19 @@ archive_patterns = [
     path("archive/<int:year>/<mm:month>/", views.month_archive, name="month"),
 ]
 
+# Following the archive: feeds of pages (each beside its page's URL), search-bar integration,
+# what crawlers read. Before search.urls, whose pages some of these follow.
+follow_patterns = [
+    path("latest/feed/", require_safe(feeds.LatestFeed()), name="latest-feed"),
+    path("search/feed/", require_safe(feeds.SearchFeed()), name="search-feed"),
+    path("topics/<slug:slug>/feed/", require_safe(feeds.TopicFeed()), name="topic-feed"),
+    path("authors/<slug:slug>/feed/", require_safe(feeds.AuthorFeed()), name="author-feed"),
+    path("outlets/<slug:slug>/feed/", require_safe(feeds.OutletFeed()), name="outlet-feed"),
+]
+
 urlpatterns = [
     path("", include((archive_patterns, "archive"))),
+    path("", include((follow_patterns, "follow"))),
     path("", include("search.urls")),
     path("admin/", admin.site.urls),
 ]
