@@ -14,7 +14,7 @@ from functools import lru_cache
 from . import line_model, titles
 from .blocks import GOOD, JUNK, NEAR, SHORT, Line, article_block, classify
 from .bylines import byline_names, clean_name, is_name, parse_bio, parse_byline, same_person
-from .dates import FoundDate, find_dateline, find_introduced_date, find_opening_date
+from .dates import YEAR, FoundDate, find_dateline, find_introduced_date, find_opening_date
 from .draft import Draft
 from .errors import IngestError
 from .language import detect, language_code, stop_words
@@ -30,6 +30,7 @@ _FOOTER_LIMIT = 40  # an author box and bio are a few lines; never walk a whole 
 _SENTENCE_END = (".", "!", "?", "”", '"', ":", ";")
 _TAG_SPLIT_RE = re.compile(r"\s*,\s*")
 _NEAR_BEFORE, _NEAR_AFTER, _NEAR_SUFFIX_WORDS = 12, 25, 8
+_HEADER_CONFIDENCE = 0.9  # a dateline read in the header, right under the headline
 _LIST_GAP = 6  # lines between two entries of a list of dated items
 _SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•⋅/]\s+|\s{3,}")
 _LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
@@ -55,7 +56,10 @@ class _Meta:
 
     def set_date(self, found: FoundDate, confidence: float, line: str) -> None:
         """Keep the first date found: the header's dateline beats a footer's. A date of a
-        list entry is never the page's: every comment and teaser carries one."""
+        list entry is never the page's: every comment and teaser carries one; nor is a bare
+        year away from the headline, which is a copyright year or a list's heading."""
+        if found.precision == YEAR and confidence < _HEADER_CONFIDENCE:
+            return
         if self.date is None and line not in self.listed:
             self.date = found
             self.confidence["published"] = confidence
@@ -310,7 +314,7 @@ def _read_header(units: list[str], meta: _Meta) -> int:
     i = 0
     while i < min(len(units), _HEADER_LIMIT):
         unit, following = units[i], units[i + 1] if i + 1 < len(units) else ""
-        if _take_dateline(unit, meta, 0.9) or _take_byline(unit, meta, 0.9):
+        if _take_dateline(unit, meta, _HEADER_CONFIDENCE) or _take_byline(unit, meta, 0.9):
             i += 1
         elif not meta.title and _is_name_above_title(unit, following):
             meta.add_authors([clean_name(unit)], 0.8 if _named_again(unit, units, i) else 0.6)

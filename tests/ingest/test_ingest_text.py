@@ -200,6 +200,11 @@ def test_comment_dates_are_not_the_articles_date():
     assert (dated.published, dated.date_precision) == (datetime.date(2019, 3, 2), "day")
 
 
+def test_a_bare_year_away_from_the_headline_is_no_date():
+    draft = extract(article("A Summit in Doubt", PARAGRAPH, SECOND, "Jane Roe", "1968"), "x.txt")
+    assert (draft.published, draft.date_precision) == (None, "unknown")
+
+
 def test_a_first_paragraph_opening_with_its_date():
     draft = extract(article("A Summit in Doubt", "4 March 2019. " + PARAGRAPH, SECOND), "x.txt")
     assert (draft.published, draft.date_precision) == (datetime.date(2019, 3, 4), "day")
