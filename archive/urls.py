@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 from django.views.decorators.http import require_safe
 
 from archive import feeds, views
+from search import opensearch
 
 
 class TwoDigitMonth:
@@ -47,6 +48,8 @@ follow_patterns = [
     path("topics/<slug:slug>/feed/", require_safe(feeds.TopicFeed()), name="topic-feed"),
     path("authors/<slug:slug>/feed/", require_safe(feeds.AuthorFeed()), name="author-feed"),
     path("outlets/<slug:slug>/feed/", require_safe(feeds.OutletFeed()), name="outlet-feed"),
+    path("opensearch.xml", opensearch.description, name="opensearch"),
+    path("search/suggest", opensearch.suggest, name="suggest"),
 ]
 
 urlpatterns = [
