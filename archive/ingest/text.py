@@ -46,6 +46,7 @@ class _Meta:
     date: FoundDate | None = None
     confidence: dict[str, float] = field(default_factory=dict)
     listed: frozenset[str] = frozenset()  # datelines of a list (comments, teasers, archive)
+    above_date: FoundDate | None = None  # a dateline above the headline, second to one below
 
     def add_authors(self, names: list[str], confidence: float) -> None:
         """Add names not already listed, keeping byline order."""
@@ -112,8 +113,7 @@ def extract_text(text: str) -> Draft:
     if heading is not None:
         meta.title = units[heading]
         meta.confidence["title"] = round(0.5 + 0.5 * title_confidence, 2)
-        for unit in units[max(0, heading - 3) : heading]:
-            _take_segments(unit, meta, 0.7)
+        _take_above(units[max(0, heading - 3) : heading], meta)
         above = units[heading - 1] if heading else ""
         if is_name(above) and not meta.authors:  # a bare name line right above the headline
             meta.add_authors([clean_name(above)], 0.8 if _named_again(above, units, heading - 1) else 0.6)
@@ -121,6 +121,8 @@ def extract_text(text: str) -> Draft:
     keep += _footer_after(units, lines, end, known)
     content = [units[i] for i in keep]
     first = _read_header(content, meta)
+    if meta.above_date:  # a date just above the headline, when none is under it
+        meta.set_date(meta.above_date, 0.7, "")
     last = _read_footer(content, first, meta)
     body = content[first:last]
     if not body:
@@ -272,6 +274,20 @@ def _is_meta_line(unit: str) -> bool:
 
 def _segments(unit: str) -> list[str]:
     return [seg for seg in _SEGMENT_SPLIT_RE.split(unit) if seg.strip()]
+
+
+def _take_above(above: list[str], meta: _Meta) -> None:
+    """Bylines and a dateline from the lines just above the headline. The date waits for the
+    header: a dateline under the headline is the article's, one above it may be the page's
+    own (today's date in the masthead)."""
+    scratch = _Meta(listed=meta.listed)
+    for unit in above:
+        _take_segments(unit, scratch, 0.7)
+    if scratch.authors:
+        meta.add_authors(scratch.authors, scratch.confidence["authors"])
+    for name, role in scratch.affiliations.items():
+        meta.affiliations.setdefault(name, role)
+    meta.above_date = scratch.date
 
 
 def _take_segments(unit: str, meta: _Meta, confidence: float, *, dates_only: bool = False) -> None:

@@ -205,6 +205,16 @@ def test_a_bare_year_away_from_the_headline_is_no_date():
     assert (draft.published, draft.date_precision) == (None, "unknown")
 
 
+def test_a_dateline_under_the_headline_beats_the_mastheads_date_above_it():
+    menu = ["Home", "News", "Sport", "Weather", "Sign in", "Subscribe"]
+    page = [*menu, "Tuesday 31 October 2023", "A Summit in Doubt"]
+    draft = extract(article(*page, "30 October 2023 By Jane Roe", PARAGRAPH, SECOND, *menu), "x.txt")
+    assert (draft.title, draft.published, draft.authors) == (
+        "A Summit in Doubt", datetime.date(2023, 10, 30), ["Jane Roe"])
+    alone = extract(article(*page, PARAGRAPH, SECOND, *menu), "x.txt")
+    assert alone.published == datetime.date(2023, 10, 31)
+
+
 def test_a_first_paragraph_opening_with_its_date():
     draft = extract(article("A Summit in Doubt", "4 March 2019. " + PARAGRAPH, SECOND), "x.txt")
     assert (draft.published, draft.date_precision) == (datetime.date(2019, 3, 4), "day")
