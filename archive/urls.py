@@ -1,10 +1,12 @@
 """The project's URLs: browse pages, feeds and the rest that lets readers follow, search, admin."""
 
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
 from django.views.decorators.http import require_safe
 
 from archive import feeds, views
+from archive.sitemaps import SITEMAPS
 from search import opensearch
 
 
@@ -50,6 +52,11 @@ follow_patterns = [
     path("outlets/<slug:slug>/feed/", require_safe(feeds.OutletFeed()), name="outlet-feed"),
     path("opensearch.xml", opensearch.description, name="opensearch"),
     path("search/suggest", opensearch.suggest, name="suggest"),
+    path("sitemap.xml", require_safe(sitemap_views.index), {
+        "sitemaps": SITEMAPS, "sitemap_url_name": "follow:sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", require_safe(sitemap_views.sitemap), {"sitemaps": SITEMAPS},
+         name="sitemap-section"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]
 
 urlpatterns = [

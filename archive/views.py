@@ -14,6 +14,7 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive.models import Article, Author, Capture, DatePrecision, Outlet, Topic
@@ -45,6 +46,14 @@ def latest(request):
     """Every article, newest first, a page at a time: where the home page's "More" leads."""
     page = article_page(request, Article.objects.latest_first())
     return render(request, "archive/latest.html", {"page": page})
+
+
+@require_safe
+def robots_txt(request):
+    """Where crawlers may go, and the absolute address of the sitemap they should read."""
+    return render(request, "robots.txt", {
+        "sitemap_url": request.build_absolute_uri(reverse("follow:sitemap")),
+    }, content_type="text/plain; charset=utf-8")
 
 
 def archive_summary() -> dict:
