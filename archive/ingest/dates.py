@@ -161,6 +161,9 @@ _BETWEEN_RE = re.compile(
 _CLOCK_RE = re.compile(r"\d[:.hH]\d\d")
 _CLOSE_RE = re.compile(r"\s*[)\]]")
 _INTRODUCED_RE = re.compile(rf"(?<![^\W\d_])(?:{_KEYWORDS}|{_INTRO})(?![^\W\d_])", re.IGNORECASE)
+# "9.-" or "14. - " right before a date opens a range; a dash between two dates joins one.
+_RANGE_START_RE = re.compile(r"(?<![\d.])[0-3]?\d\.?\s*[-–—]\s*$")
+_RANGE_DASH_RE = re.compile(r"\s*[-–—]\s*|\s+(?:to|bis|au|al|a)\s+", re.IGNORECASE)
 _KEYWORD_RE = re.compile(rf"(?<![^\W\d_]){_KEYWORDS}(?![^\W\d_])", re.IGNORECASE)
 # What follows a date that opens a paragraph: a full stop, a bar or a dash, then the text.
 _OPENING_END_RE = re.compile(r"\s*(?:[.|:]|\s[–—-])\s")
@@ -208,7 +211,7 @@ def find_dateline(line: str) -> FoundDate | None:
         return found
     for match in _date_matches(line):
         before = line[: match.start()]
-        if not _is_label(before):
+        if not _is_label(before) or _in_range(match):
             continue
         found = _to_found(match, two_digit_year=bool(_INTRODUCED_RE.search(before)))
         if found:
@@ -253,8 +256,21 @@ def _days(line: str) -> Iterator[tuple[re.Match[str], FoundDate]]:
         return
     for match in _date_matches(line):
         found = _to_found(match, two_digit_year=False)
-        if found is not None and found.precision == DAY:
+        if found is not None and found.precision == DAY and not _in_range(match):
             yield match, found
+
+
+def _in_range(match: re.Match[str]) -> bool:
+    """True for either end of a span of days ("9.-23. Februar 2017", "21.10.2019 – 27.10.2019"):
+    an event's or an offer's period, not the day a page was published."""
+    line = match.string
+    if _RANGE_START_RE.search(line, 0, match.start()):
+        return True
+    dash = _RANGE_DASH_RE.match(line, match.end())
+    if not dash:
+        return False
+    end = _DIGIT_DATE_RE.match(line, dash.end()) or _WORD_DATE_RE.match(line, dash.end())
+    return bool(end and _names_a_month(end))
 
 
 def _around(found: FoundDate, match: re.Match[str], label_start: int) -> FoundDate:

@@ -257,3 +257,17 @@ def test_bylines_short_labels_and_glued_times(line, expected, prefix, suffix):
 def test_a_time_after_a_two_digit_year_makes_it_a_date():
     assert find_dateline("19.10.19, 11:29 Uhr") == (D(2019, 10, 19), "day", "", "")
     assert find_dateline("Version 10.12.19 released") is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["9-23 Feb 2019 | Mo-Fr 9–16", "Wochenbericht 14. - 20. Januar 2022",
+     "Aktionszeitraum: 21.10.2019 – 27.10.2019", "Du 3 mars 2019 au 5 mars 2019"],
+)
+def test_a_span_of_days_is_no_dateline(line):
+    assert find_dateline(line) is None
+
+
+def test_a_dash_before_a_name_or_a_time_is_no_span():
+    assert find_dateline("25.10.2022 - Jane Roe").suffix == "Jane Roe"
+    assert find_dateline("3. März 2019 - 14:00") == (D(2019, 3, 3), "day", "", "")
