@@ -42,19 +42,25 @@ archive_patterns = [
     path("archive/<int:year>/<mm:month>/", views.month_archive, name="month"),
 ]
 
+def polled(view):
+    """A read-only view that feed readers or crawlers fetch again and again: cached until the
+    archive changes."""
+    return require_safe(views.cached_while_unchanged(view))
+
+
 # Following the archive: feeds of pages (each beside its page's URL), search-bar integration,
 # what crawlers read. Before search.urls, whose pages some of these follow.
 follow_patterns = [
-    path("latest/feed/", require_safe(feeds.LatestFeed()), name="latest-feed"),
-    path("search/feed/", require_safe(feeds.SearchFeed()), name="search-feed"),
-    path("topics/<slug:slug>/feed/", require_safe(feeds.TopicFeed()), name="topic-feed"),
-    path("authors/<slug:slug>/feed/", require_safe(feeds.AuthorFeed()), name="author-feed"),
-    path("outlets/<slug:slug>/feed/", require_safe(feeds.OutletFeed()), name="outlet-feed"),
+    path("latest/feed/", polled(feeds.LatestFeed()), name="latest-feed"),
+    path("search/feed/", polled(feeds.SearchFeed()), name="search-feed"),
+    path("topics/<slug:slug>/feed/", polled(feeds.TopicFeed()), name="topic-feed"),
+    path("authors/<slug:slug>/feed/", polled(feeds.AuthorFeed()), name="author-feed"),
+    path("outlets/<slug:slug>/feed/", polled(feeds.OutletFeed()), name="outlet-feed"),
     path("opensearch.xml", opensearch.description, name="opensearch"),
     path("search/suggest", opensearch.suggest, name="suggest"),
-    path("sitemap.xml", require_safe(sitemap_views.index), {
+    path("sitemap.xml", polled(sitemap_views.index), {
         "sitemaps": SITEMAPS, "sitemap_url_name": "follow:sitemap-section"}, name="sitemap"),
-    path("sitemap-<section>.xml", require_safe(sitemap_views.sitemap), {"sitemaps": SITEMAPS},
+    path("sitemap-<section>.xml", polled(sitemap_views.sitemap), {"sitemaps": SITEMAPS},
          name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

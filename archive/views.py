@@ -2,8 +2,10 @@
 
 import calendar
 import datetime
+import hashlib
 import posixpath
 import unicodedata
+from functools import wraps
 from urllib.parse import quote
 
 from django.conf import settings
@@ -77,6 +79,25 @@ def cached_by_archive_version(name: str, compute, seconds: int = 300):
         value = compute()
         cache.set(key, value, seconds)
     return value
+
+
+def cached_while_unchanged(view):
+    """``view``'s successful responses, kept per URL until the archive next changes: for what
+    feed readers and crawlers poll (feeds, sitemaps), which a change to any article may alter.
+    The key holds the host and scheme too, as these responses write absolute links."""
+    @wraps(view)
+    def cached(request, *args, **kwargs):
+        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        key = f"response:{url}:{archive_version()}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                if hasattr(response, "render"):
+                    response.render()  # a TemplateResponse is cached as the bytes it renders
+                cache.set(key, response, 300)
+        return response
+    return cached
 
 
 @require_safe

@@ -133,11 +133,12 @@ def test_markup_in_titles_and_text_is_plain_text_in_the_feed(client):
     assert entry.summary.endswith("<b>bold</b> <img src=x onerror=alert(2)>")
 
 
-def test_entry_ids_survive_a_corrected_title(client, archive):
+def test_entry_ids_survive_a_corrected_title(client, archive, django_capture_on_commit_callbacks):
     before = parse(client.get(reverse("follow:latest-feed"))).entries[0]
     article = archive["day"]
-    article.title, article.slug = "Sanctions after Minsk, corrected", ""
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title, article.slug = "Sanctions after Minsk, corrected", ""
+        article.save()
     after = parse(client.get(reverse("follow:latest-feed"))).entries[0]
     assert after.link != before.link and after.id == before.id
 
@@ -149,9 +150,11 @@ def test_latest_feed_is_bounded_and_costs_two_queries(client, django_assert_num_
         make_article(authors=[make_author(f"Writer {i}")], outlet=outlet,
                      published=datetime.date(2017, 1, 1) + datetime.timedelta(days=i),
                      date_precision="day")
-    with django_assert_num_queries(2):  # the articles with their outlet, their authors
+    with django_assert_num_queries(3):  # the archive version, the articles with their outlet, authors
         response = client.get(reverse("follow:latest-feed"))
     assert len(parse(response).entries) == min(n, FEED_SIZE)
+    with django_assert_num_queries(1):  # polled again: only the archive version
+        assert client.get(reverse("follow:latest-feed")).content == response.content
 
 
 @pytest.mark.parametrize(("name", "slug", "expected"), [
@@ -165,7 +168,7 @@ def test_author_and_outlet_pages_advertise_their_own_feed(client, archive, djang
     page = reverse(f"archive:{name}", args=[slug])
     href = advertised_feed(client, page)
     assert href == reverse(f"follow:{name}-feed", args=[slug])
-    with django_assert_num_queries(3):  # the author or outlet, the articles, their authors
+    with django_assert_num_queries(4):  # the archive version, the author or outlet, articles, authors
         response = client.get(href)
     feed = parse(response)
     assert entry_ids(feed) == [archive[key].pk for key in expected]
@@ -252,6 +255,7 @@ def test_unsearchable_queries_give_an_empty_valid_feed(client, indexed, q):
 
 def test_search_feed_is_a_503_when_the_index_cannot_be_read(client, indexed, settings, tmp_path,
                                                             search_backend):
+    working = settings.DOSSIER_INDEX_DIR
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     settings.DOSSIER_INDEX_DIR = blocker / "index"
@@ -259,6 +263,27 @@ def test_search_feed_is_a_503_when_the_index_cannot_be_read(client, indexed, set
     response = client.get(reverse("follow:search-feed"), {"q": "sanctions"})
     assert response.status_code == 503
     assert "Search is unavailable" in response.content.decode()
+    # A failure is never what the next reader gets from the cache.
+    settings.DOSSIER_INDEX_DIR = working
+    search_backend.reset()
+    assert len(parse(client.get(reverse("follow:search-feed"), {"q": "sanctions"})).entries) == 3
+
+
+def test_a_polled_feed_shows_a_new_article_once_it_is_in_the_archive(
+        client, indexed, django_capture_on_commit_callbacks):
+    for url in (reverse("follow:latest-feed"), reverse("follow:search-feed") + "?q=sanctions"):
+        assert "Fresh sanctions" not in [e.title for e in parse(client.get(url)).entries]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(title="Fresh sanctions", published=datetime.date(2018, 1, 1), date_precision="day")
+    for url in (reverse("follow:latest-feed"), reverse("follow:search-feed") + "?q=sanctions"):
+        assert parse(client.get(url)).entries[0].title == "Fresh sanctions"
+
+
+def test_a_cached_feed_keeps_the_host_it_was_asked_for(client, archive, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "archive.example.org"]
+    client.get(reverse("follow:latest-feed"))
+    other = parse(client.get(reverse("follow:latest-feed"), HTTP_HOST="archive.example.org"))
+    assert other.entries[0].link.startswith("http://archive.example.org/")
 
 
 def test_topic_page_advertises_its_feed_narrowed_as_the_page_is(client, indexed):
@@ -285,8 +310,9 @@ def test_search_feed_costs_the_same_queries_for_3_and_12_results(
             make_article(title=f"Sanctions number {i}", authors=[make_author(f"Writer {i}")],
                          outlet=make_outlet(f"Outlet {i}"), published=datetime.date(2017, 3, i + 1),
                          date_precision="day")
-    # The articles with their outlet, their authors, then the author, outlet and topic labels.
-    with django_assert_num_queries(5):
+    # The archive version, the articles with their outlet, their authors, then the author, outlet
+    # and topic labels.
+    with django_assert_num_queries(6):
         response = client.get(reverse("follow:search-feed"), params)
     assert len(parse(response).entries) == n
 
