@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
-from archive.models import Article
+from archive.models import Article, Topic
 from search import export, outbox
 from search.forms import SearchForm
 
@@ -35,16 +35,18 @@ def _base_url(request) -> str:
 
 
 @require_safe
-def export_search(request):
+def export_search(request, slug: str = ""):
     """Every match of a search (the search page's parameters plus ``format``), up to
-    ``DOSSIER_EXPORT_LIMIT``, in the page's order."""
+    ``DOSSIER_EXPORT_LIMIT``, in the page's order; with ``slug``, of that topic's page."""
+    if slug and not Topic.objects.filter(slug=slug).exists():
+        return JsonResponse({"error": "No such topic."}, status=404)
     search_form, export_form = SearchForm(request.GET), ExportForm(request.GET)
     valid = [search_form.is_valid(), export_form.is_valid()]
     if not all(valid):
         fields = search_form.error_fields() | {
             name: [str(e) for e in errors] for name, errors in export_form.errors.items()}
         return _bad_request("Invalid export parameters.", fields)
-    search_request = search_form.search_request()
+    search_request = search_form.search_request(scope_topic=slug)
     limit = settings.DOSSIER_EXPORT_LIMIT
     try:
         found = export.result_ids(search_request, limit)
@@ -56,7 +58,7 @@ def export_search(request):
         return JsonResponse({"error": "Export is unavailable: the index could not be read."},
                             status=503)
     fmt = export.FORMATS[export_form.cleaned_data["format"]]
-    stem = search_request.q or "-".join([*search_request.topic, *search_request.author,
+    stem = search_request.q or "-".join([slug, *search_request.topic, *search_request.author,
                                          *search_request.outlet, search_request.month])
     return export.response(
         fmt, export.articles_in_order(found.ids), _base_url(request), export.file_name(stem, fmt),

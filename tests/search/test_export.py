@@ -166,10 +166,19 @@ def test_search_page_links_every_format_with_the_current_parameters(client, arch
     assert f"Export all {N} articles" in html
     for fmt in ("csv", "ris", "bibtex", "csljson"):
         assert f'href="/api/export?q=pipeline&amp;month=2017-01&amp;format={fmt}"' in html
-    topic_page = client.get(reverse("search:topic", args=["pipelines"])).content.decode()
-    assert 'href="/api/export?topic=pipelines&amp;format=ris"' in topic_page
-    _, text = export(client, topic="pipelines", format="ris")
-    assert len(rispy.loads(text)) == N
+
+
+
+def test_a_topic_page_exports_its_own_articles(client, archive):
+    Topic.objects.create(name="Other", slug="other", query="zebra")
+    topic_page = client.get(reverse("search:topic", args=["pipelines"]), {"month": "2017-01"})
+    assert 'href="/topics/pipelines/export?month=2017-01&amp;format=ris"' in topic_page.content.decode()
+    response = client.get("/topics/pipelines/export", {"month": "2017-01", "format": "ris"})
+    assert response.status_code == 200
+    assert len(rispy.loads(b"".join(response.streaming_content).decode())) == N
+    other = client.get("/topics/other/export", {"format": "ris"})  # a topic none belongs to
+    assert rispy.loads(b"".join(other.streaming_content).decode()) == []
+    assert client.get("/topics/no-such-topic/export").status_code == 404
 
 
 def test_no_results_show_no_export_links(client, archive):
