@@ -10,11 +10,20 @@ import feedparser
 import pytest
 from django.urls import reverse
 
-from search.opensearch import SUGGESTIONS
+from archive.models import Article
+from search.opensearch import SUGGESTIONS, TitleFinder, forget_titles
 from tests.factories import make_article, make_author
 from tests.test_feeds import head_links
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_titles():
+    """Each test's database starts at the same archive version: its titles start afresh."""
+    forget_titles()
+    yield
+    forget_titles()
 
 OS = "{http://a9.com/-/spec/opensearch/1.1/}"
 
@@ -125,6 +134,35 @@ def test_too_long_a_suggestion_request_is_a_400_that_says_why(client):
     assert body["error"] == "Invalid suggestion request." and "q" in body["fields"]
 
 
-def test_suggestions_cost_at_most_four_queries(client, seeded, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):  # topics, authors, outlets, titles
-        suggest(client, "tr")
+def test_suggestions_cost_a_few_small_queries(client, seeded, django_assert_num_queries):
+    # The archive version, topic, author and outlet names, the titles found (read back by id);
+    # the first time, this process's copy of the titles too.
+    with django_assert_num_queries(6):
+        assert suggest(client, "relations")[1][0].startswith("Russian-U.S. Relations")
+    with django_assert_num_queries(5):
+        suggest(client, "relations")
+
+
+def test_a_changed_title_is_suggested_once_the_change_is_in(client, seeded,
+                                                         django_capture_on_commit_callbacks):
+    assert suggest(client, "zeitenwende")[1] == []
+    article = Article.objects.get(pk=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Zeitenwende in US–Russia relations"
+        article.save()
+    assert suggest(client, "zeitenwende")[1] == ["Zeitenwende in US–Russia relations"]
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert suggest(client, "zeitenwende")[1] == []
+
+
+def test_title_finder_matches_word_starts_newest_first_without_case_or_crossing_titles():
+    finder = TitleFinder(1, [(9, "Die Straße nach Osten"), (7, "NATO  and\tthe east"),
+                             (5, "The Eastern front"), (3, "Beast of the east")])
+    assert finder.find("east", 10) == [7, 5, 3]
+    assert finder.find("EAST", 2) == [7, 5]
+    assert finder.find("strasse", 10) == [9]  # casefolded: ß is ss
+    assert finder.find("and the", 10) == [7]  # runs of spaces and tabs are one space
+    assert finder.find("osten nato", 10) == []  # never across two titles
+    assert finder.find("east", 0) == []
+    assert TitleFinder(1, []).find("east", 10) == []
