@@ -11,6 +11,7 @@ import dataclasses
 import datetime
 import logging
 from contextvars import ContextVar
+from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
@@ -243,17 +244,29 @@ def plain_text(message: str, status: int) -> HttpResponse:
 
 # Advertising feeds -------------------------------------------------------------------------
 
-# page view name -> (its feed's URL name, the feed's title in the <link>)
+def month_search(year: int, month: int) -> dict:
+    return {"month": f"{year:04d}-{month:02d}"}
+
+
+def year_search(year: int) -> dict:
+    """A year page's articles are those whose date falls in it (year-only dates too)."""
+    return {"from": f"{year:04d}-01-01", "to": f"{year:04d}-12-31"}
+
+
+# page view name -> (its feed's URL name, the feed's title in the <link>, and for a page that
+# is a search by another name, the search parameters its URL arguments stand for)
 FEEDS_OF_PAGES = {
-    "archive:home": ("follow:latest-feed", "Dossier: latest articles"),
-    "archive:latest": ("follow:latest-feed", "Dossier: latest articles"),
-    "archive:author": ("follow:author-feed", "Dossier: this author's articles"),
-    "archive:outlet": ("follow:outlet-feed", "Dossier: this outlet's articles"),
-    "search:topic": ("follow:topic-feed", "Dossier: this topic's articles"),
-    "search:search": ("follow:search-feed", "Dossier: this search's newest matches"),
+    "archive:home": ("follow:latest-feed", "Dossier: latest articles", None),
+    "archive:latest": ("follow:latest-feed", "Dossier: latest articles", None),
+    "archive:author": ("follow:author-feed", "Dossier: this author's articles", None),
+    "archive:outlet": ("follow:outlet-feed", "Dossier: this outlet's articles", None),
+    "archive:month": ("follow:search-feed", "Dossier: this month's articles", month_search),
+    "archive:year": ("follow:search-feed", "Dossier: this year's articles", year_search),
+    "search:topic": ("follow:topic-feed", "Dossier: this topic's articles", None),
+    "search:search": ("follow:search-feed", "Dossier: this search's newest matches", None),
 }
-# Feeds that follow the page's GET parameters (the others ignore them).
-SEARCHING_FEEDS = {"follow:search-feed", "follow:topic-feed"}
+# Pages whose GET parameters are search parameters: their feeds take them too.
+SEARCH_PAGES = {"search:search", "search:topic"}
 
 
 def page_feed(request: HttpRequest) -> dict:
@@ -262,9 +275,12 @@ def page_feed(request: HttpRequest) -> dict:
     match = getattr(request, "resolver_match", None)
     if match is None or match.view_name not in FEEDS_OF_PAGES:
         return {}
-    name, title = FEEDS_OF_PAGES[match.view_name]
-    url = reverse(name, kwargs=match.kwargs)
-    if name in SEARCHING_FEEDS:
+    name, title, as_search = FEEDS_OF_PAGES[match.view_name]
+    if as_search:
+        url = f"{reverse(name)}?{urlencode(as_search(**match.kwargs))}"
+    else:
+        url = reverse(name, kwargs=match.kwargs)
+    if match.view_name in SEARCH_PAGES:
         params = request.GET.copy()
         params.pop("page", None)
         if params:

@@ -317,6 +317,17 @@ def test_search_feed_costs_the_same_queries_for_3_and_12_results(
     assert len(parse(response).entries) == n
 
 
+def test_month_and_year_pages_advertise_their_articles_as_a_search_feed(client, indexed):
+    month = advertised_feed(client, reverse("archive:month", args=[2017, 2]))
+    assert month == reverse("follow:search-feed") + "?month=2017-02"
+    page = client.get(reverse("archive:month", args=[2017, 2]))
+    assert entry_ids(parse(client.get(month))) == [a.pk for a in page.context["page"].object_list]
+    assert entry_ids(parse(client.get(month))) == [indexed["day"].pk, indexed["month"].pk]
+    year = advertised_feed(client, reverse("archive:year", args=[2016]))
+    assert year == reverse("follow:search-feed") + "?from=2016-01-01&to=2016-12-31"
+    assert entry_ids(parse(client.get(year))) == [indexed["year"].pk]  # a year-only date counts
+
+
 def test_home_and_latest_advertise_the_latest_feed_and_show_a_feed_link(client, archive):
     for page in (reverse("archive:home"), reverse("archive:latest")):
         assert advertised_feed(client, page) == reverse("follow:latest-feed")
