@@ -65,12 +65,18 @@ class PersonName:
 
 
 def split_name(name: str) -> PersonName:
-    """"Sarah Lain" -> family Lain, given Sarah; particles stay with the family name."""
+    """"Sarah Lain" -> family Lain, given Sarah; particles stay with the family name, a
+    trailing "Jr." is a suffix, and a name written "Lain, Sarah" is read family first."""
     words = name.split()
     suffix = ""
     if len(words) > 2 and words[-1].lower().rstrip(",") in SUFFIXES:
         suffix = words.pop().rstrip(",")
         words[-1] = words[-1].rstrip(",")
+    if "," in " ".join(words):
+        family, _, given = (part.strip() for part in " ".join(words).partition(","))
+        if family and given and "," not in given:
+            return PersonName(family=family, given=given, suffix=suffix)
+        return PersonName(literal=" ".join(name.split()))
     if len(words) < 2:
         return PersonName(literal=" ".join(words))
     start = len(words) - 1

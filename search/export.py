@@ -187,16 +187,18 @@ def ris_records(rows: Iterable[Record]) -> Iterator[str]:
 
 # BibTeX --------------------------------------------------------------------------------------
 
-TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
-               "$": r"\$", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
-               "~": r"\textasciitilde{}"}
+# Braces as commands, not \{ and \}: BibTeX counts an escaped brace when it balances a field.
+TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+               "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+               "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 TEX_RE = re.compile("|".join(re.escape(c) for c in TEX_SPECIAL))
+AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 def tex(value: str) -> str:
-    """Text for a braced BibTeX field: LaTeX's special characters escaped, so braces always
-    balance and nothing is read as a command."""
+    """Text for a braced BibTeX field: LaTeX's special characters escaped, so the field's
+    braces always balance and nothing in it is read as a command."""
     return TEX_RE.sub(lambda m: TEX_SPECIAL[m.group()], _flat(value))
 
 
@@ -207,9 +209,10 @@ def tex_url(value: str) -> str:
 
 
 def bibtex_name(name: str) -> str:
-    """"Lain, Sarah"; a name that does not split (or holds " and ") braced whole."""
+    """"Lain, Sarah"; a name that does not split, or that holds a word "and" (BibTeX's
+    separator between names, in any case), braced whole."""
     person = citation.split_name(name)
-    if person.literal or " and " in person.family or " and " in person.given:
+    if person.literal or AND_WORD.search(person.inverted):
         return "{" + tex(name) + "}"
     return tex(person.inverted)
 

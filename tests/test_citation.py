@@ -204,6 +204,8 @@ def test_result_rows_carry_coins(client, lain_article):
     ("Ursula von der Leyen", {"family": "von der Leyen", "given": "Ursula"}),
     ("Martin Luther King Jr.", {"family": "King", "given": "Martin Luther", "suffix": "Jr."}),
     ("Reuters", {"literal": "Reuters"}),
+    ("Lain, Sarah", {"family": "Lain", "given": "Sarah"}),
+    ("Acme, Ltd, London", {"literal": "Acme, Ltd, London"}),
 ])
 def test_names_split_as_reference_managers_store_them(name, csl):
     assert split_name(name).csl() == csl
