@@ -1,6 +1,7 @@
 """Atom feeds: the latest articles, any search, a topic, an author, an outlet.
 
-Each feed lists what its page lists, newest first, at most ``FEED_SIZE`` entries: the author
+Each feed lists what its page lists, newest first (a search feed as its ``sort`` asks), at
+most ``FEED_SIZE`` entries: the author
 and outlet feeds read the same QuerySet rules as their pages, the search and topic feeds go
 through ``search.forms`` and ``search.query`` exactly as the search and topic pages do, so a
 feed never disagrees with the page it follows. ``page_feed`` is the context processor that
@@ -10,6 +11,7 @@ lets ``base.html`` advertise the feed of whatever page it renders.
 import dataclasses
 import datetime
 import logging
+import re
 from contextvars import ContextVar
 from urllib.parse import urlencode
 
@@ -35,8 +37,17 @@ DCTERMS = "http://purl.org/dc/terms/"
 _request: ContextVar[HttpRequest] = ContextVar("feed_request")
 
 
+# What XML 1.0 cannot hold at all, escaped or not: a pasted title may carry one.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def absolute(path: str) -> str:
     return _request.get().build_absolute_uri(path)
+
+
+def xml_text(text: str) -> str:
+    """``text`` with the characters XML cannot carry as spaces, so no row can break a feed."""
+    return NOT_IN_XML.sub(" ", text)
 
 
 class ArchiveAtomFeed(Atom1Feed):
@@ -78,7 +89,7 @@ class ArticleFeed(Feed):
             _request.reset(token)
 
     def item_title(self, article: Article) -> str:
-        return article.title  # Atom titles are text: the generator escapes them once, enough
+        return xml_text(article.title)  # Atom titles are text: escaped once, by the generator
 
     def item_guid(self, article: Article) -> str:
         """The short article URL: it stays the same when a corrected title changes the slug."""
@@ -99,11 +110,11 @@ class ArticleFeed(Feed):
     def item_extra_kwargs(self, article: Article) -> dict:
         outlet = article.outlet
         return {
-            "author_names": [author.name for author in article.author_list],
+            "author_names": [xml_text(author.name) for author in article.author_list],
             "issued": article.published_iso,
             "language": article.language,
             "summary": summary(article),
-            "outlet": outlet and {"term": outlet.slug, "label": outlet.name,
+            "outlet": outlet and {"term": outlet.slug, "label": xml_text(outlet.name),
                                   "scheme": absolute(reverse("archive:outlets"))},
         }
 
@@ -112,7 +123,7 @@ def summary(article: Article) -> str:
     """What a feed reader shows under the title: outlet, date as precisely as known, excerpt."""
     outlet = article.outlet.name if article.outlet else "Outlet unknown"
     excerpt = Truncator(" ".join(article.excerpt.split())).words(SUMMARY_WORDS)
-    return f"{outlet} · {article.date_display}. {excerpt}"
+    return xml_text(f"{outlet} · {article.date_display}. {excerpt}")
 
 
 class LatestFeed(ArticleFeed):
@@ -131,7 +142,7 @@ class AuthorFeed(ArticleFeed):
         return Author.objects.get(slug=slug)
 
     def title(self, author: Author) -> str:
-        return f"Dossier: articles by {author.name}"
+        return xml_text(f"Dossier: articles by {author.name}")
 
     def link(self, author: Author) -> str:
         return author.get_absolute_url()
@@ -145,7 +156,7 @@ class OutletFeed(ArticleFeed):
         return Outlet.objects.get(slug=slug)
 
     def title(self, outlet: Outlet) -> str:
-        return f"Dossier: articles from {outlet.name}"
+        return xml_text(f"Dossier: articles from {outlet.name}")
 
     def link(self, outlet: Outlet) -> str:
         return outlet.get_absolute_url()
@@ -191,7 +202,7 @@ class SearchFeed(ArticleFeed):
         return run_search(request, reverse("search:search"))
 
     def title(self, subject: SearchSubject) -> str:
-        return f"Dossier search: {', '.join(subject.followed) or 'every article'}"
+        return xml_text(f"Dossier search: {', '.join(subject.followed) or 'every article'}")
 
     def link(self, subject: SearchSubject) -> str:
         return subject.link
@@ -211,7 +222,7 @@ class TopicFeed(SearchFeed):
         return run_search(request, topic.get_absolute_url(), topic)
 
     def title(self, subject: SearchSubject) -> str:
-        return ", ".join([f"Dossier topic: {subject.topic.name}", *subject.followed])
+        return xml_text(", ".join([f"Dossier topic: {subject.topic.name}", *subject.followed]))
 
 
 def run_search(request, page_url: str, topic: Topic | None = None) -> SearchSubject:

@@ -133,6 +133,19 @@ def test_markup_in_titles_and_text_is_plain_text_in_the_feed(client):
     assert entry.summary.endswith("<b>bold</b> <img src=x onerror=alert(2)>")
 
 
+def test_characters_xml_cannot_hold_never_break_a_feed(client):
+    outlet = make_outlet("Out\x02let", slug="outlet")
+    author = make_author("Ann\x03 Roe", slug="ann-roe")
+    make_article(title="Pasted\x01title\x0bhere\ufffe", lede="A lede\x1f with a control character.",
+                 authors=[author], outlet=outlet)
+    for url in (reverse("follow:latest-feed"), reverse("follow:author-feed", args=["ann-roe"]),
+                reverse("follow:outlet-feed", args=["outlet"])):
+        entry = parse(client.get(url)).entries[0]
+        assert entry.title == "Pasted title here"
+        assert [a.name for a in entry.authors] == ["Ann  Roe"]
+        assert entry.summary == "Out let · Date unknown. A lede with a control character."
+
+
 def test_entry_ids_survive_a_corrected_title(client, archive, django_capture_on_commit_callbacks):
     before = parse(client.get(reverse("follow:latest-feed"))).entries[0]
     article = archive["day"]
