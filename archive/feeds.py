@@ -84,9 +84,14 @@ class ArticleFeed(Feed):
     def __call__(self, request, *args, **kwargs) -> HttpResponse:
         token = _request.set(request)
         try:
-            return super().__call__(request, *args, **kwargs)
+            response = super().__call__(request, *args, **kwargs)
         finally:
             _request.reset(token)
+        # Django dates the feed by its newest entry, which a corrected title or a deleted
+        # article does not move: a reader asking "modified since?" would miss both. The ETag
+        # (of the content itself) is what says whether a reader has this version.
+        del response["Last-Modified"]
+        return response
 
     def item_title(self, article: Article) -> str:
         return xml_text(article.title)  # Atom titles are text: escaped once, by the generator

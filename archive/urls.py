@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import conditional_page, require_safe
 
 from archive import feeds, views
 from archive.sitemaps import SITEMAPS
@@ -44,8 +44,8 @@ archive_patterns = [
 
 def polled(view):
     """A read-only view that feed readers or crawlers fetch again and again: cached until the
-    archive changes."""
-    return require_safe(views.cached_while_unchanged(view))
+    archive changes, and a 304 to a client that already has this version (ETag, Last-Modified)."""
+    return require_safe(conditional_page(views.cached_while_unchanged(view)))
 
 
 # Following the archive: feeds of pages (each beside its page's URL), search-bar integration,

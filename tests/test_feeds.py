@@ -292,6 +292,29 @@ def test_a_polled_feed_shows_a_new_article_once_it_is_in_the_archive(
         assert parse(client.get(url)).entries[0].title == "Fresh sanctions"
 
 
+def test_a_reader_that_has_the_feed_gets_a_304(client, archive, django_capture_on_commit_callbacks):
+    first = client.get(reverse("follow:latest-feed"))
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get(reverse("follow:latest-feed"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    # A corrected title changes no entry's date: only the content's ETag can tell.
+    assert "Last-Modified" not in first
+    with django_capture_on_commit_callbacks(execute=True):
+        archive["day"].title = "Sanctions after Minsk, corrected"
+        archive["day"].save()
+    changed = client.get(reverse("follow:latest-feed"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert parse(changed).entries[0].title == "Sanctions after Minsk, corrected"
+
+
+def test_a_search_page_with_bad_parameters_advertises_no_feed(client, indexed):
+    response = client.get(reverse("search:search"), {"month": "2017-13"})
+    assert response.status_code == 400
+    assert not [link for link in head_links(response, "alternate")
+                if link.get("type") == "application/atom+xml"]
+    assert "Feed of this page" not in response.content.decode()
+
+
 def test_a_cached_feed_keeps_the_host_it_was_asked_for(client, archive, settings):
     settings.ALLOWED_HOSTS = ["testserver", "archive.example.org"]
     client.get(reverse("follow:latest-feed"))
