@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "archive",
     "search",
 ]
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "archive.feeds.page_feed",
             ],
         },
     },
@@ -178,6 +180,7 @@ DOSSIER_POSTINGS_CACHE_MB = int(os.environ.get("DOSSIER_POSTINGS_CACHE_MB", 64))
 # The deepest search result page (20 results a page): deeper pages cost more to rank and
 # nobody reads them; past it, a 400 that says to narrow the search.
 DOSSIER_SEARCH_MAX_PAGE = int(os.environ.get("DOSSIER_SEARCH_MAX_PAGE", 500))
+DOSSIER_EXPORT_LIMIT = int(os.environ.get("DOSSIER_EXPORT_LIMIT", 10_000))  # rows one export may hold
 # Django's own: form fields other than files, and how many files one request may carry.
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOSSIER_UPLOAD_MAX_BYTES + MB
 DATA_UPLOAD_MAX_NUMBER_FILES = 500

@@ -1,9 +1,13 @@
-"""The project's URLs: browse pages, search, admin."""
+"""The project's URLs: browse pages, feeds and the rest that lets readers follow, search, admin."""
 
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, register_converter
+from django.views.decorators.http import conditional_page, require_safe
 
-from archive import views
+from archive import feeds, views
+from archive.sitemaps import SITEMAPS
+from search import opensearch
 
 
 class TwoDigitMonth:
@@ -24,6 +28,7 @@ app_name = "archive"
 
 archive_patterns = [
     path("", views.home, name="home"),
+    path("latest/", views.latest, name="latest"),
     path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="article"),
     path("articles/<int:pk>/", views.article_detail, name="article-short"),
     path("captures/<int:pk>/", views.capture_download, name="capture"),
@@ -37,8 +42,32 @@ archive_patterns = [
     path("archive/<int:year>/<mm:month>/", views.month_archive, name="month"),
 ]
 
+def polled(view):
+    """A read-only view that feed readers or crawlers fetch again and again: cached until the
+    archive changes, and a 304 to a client that already has this version (ETag, Last-Modified)."""
+    return require_safe(conditional_page(views.cached_while_unchanged(view)))
+
+
+# Following the archive: feeds of pages (each beside its page's URL), search-bar integration,
+# what crawlers read. Before search.urls, whose pages some of these follow.
+follow_patterns = [
+    path("latest/feed/", polled(feeds.LatestFeed()), name="latest-feed"),
+    path("search/feed/", polled(feeds.SearchFeed()), name="search-feed"),
+    path("topics/<slug:slug>/feed/", polled(feeds.TopicFeed()), name="topic-feed"),
+    path("authors/<slug:slug>/feed/", polled(feeds.AuthorFeed()), name="author-feed"),
+    path("outlets/<slug:slug>/feed/", polled(feeds.OutletFeed()), name="outlet-feed"),
+    path("opensearch.xml", opensearch.description, name="opensearch"),
+    path("search/suggest", opensearch.suggest, name="suggest"),
+    path("sitemap.xml", polled(sitemap_views.index), {
+        "sitemaps": SITEMAPS, "sitemap_url_name": "follow:sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", polled(sitemap_views.sitemap), {"sitemaps": SITEMAPS},
+         name="sitemap-section"),
+    path("robots.txt", views.robots_txt, name="robots"),
+]
+
 urlpatterns = [
     path("", include((archive_patterns, "archive"))),
+    path("", include((follow_patterns, "follow"))),
     path("", include("search.urls")),
     path("admin/", admin.site.urls),
 ]

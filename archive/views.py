@@ -2,8 +2,10 @@
 
 import calendar
 import datetime
+import hashlib
 import posixpath
 import unicodedata
+from functools import wraps
 from urllib.parse import quote
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive.models import Article, Author, Capture, DatePrecision, Outlet, Topic
@@ -40,6 +43,21 @@ def home(request):
     })
 
 
+@require_safe
+def latest(request):
+    """Every article, newest first, a page at a time: where the home page's "More" leads."""
+    page = article_page(request, Article.objects.latest_first())
+    return render(request, "archive/latest.html", {"page": page})
+
+
+@require_safe
+def robots_txt(request):
+    """Where crawlers may go, and the absolute address of the sitemap they should read."""
+    return render(request, "robots.txt", {
+        "sitemap_url": request.build_absolute_uri(reverse("follow:sitemap")),
+    }, content_type="text/plain; charset=utf-8")
+
+
 def archive_summary() -> dict:
     """The home page's counts: aggregates over every article, so computed once per change."""
     return {
@@ -61,6 +79,25 @@ def cached_by_archive_version(name: str, compute, seconds: int = 300):
         value = compute()
         cache.set(key, value, seconds)
     return value
+
+
+def cached_while_unchanged(view):
+    """``view``'s successful responses, kept per URL until the archive next changes: for what
+    feed readers and crawlers poll (feeds, sitemaps), which a change to any article may alter.
+    The key holds the host and scheme too, as these responses write absolute links."""
+    @wraps(view)
+    def cached(request, *args, **kwargs):
+        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        key = f"response:{url}:{archive_version()}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                if hasattr(response, "render"):
+                    response.render()  # a TemplateResponse is cached as the bytes it renders
+                cache.set(key, response, 300)
+        return response
+    return cached
 
 
 @require_safe

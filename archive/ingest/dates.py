@@ -133,6 +133,7 @@ _KEYWORDS = (
 _INTRO = r"(?:on|am|vom|le|el|il|em|op|den|dne|dnia|the|from|at|à|a|de|del|do|på|den)"
 _SEP = r"(?:[,:;|–—/·⋅•»>-]+|//)"
 # A byline word: "By Jane Roe 3 March 2019", "von Jane Roe 3. März 2019".
+_LABEL_WORD = r"[^\W\d_][\w’'.-]*"
 _BY = r"(?:by|von|par|por|di|door|av|przez|от|tarafından)"
 _PREFIX_RE = re.compile(
     r"^[\s|/·⋅•(\[–—-]*"
@@ -140,8 +141,11 @@ _PREFIX_RE = re.compile(
     rf"(?:[\w’'.@ |·•/,–-]{{1,40}}?\s*{_SEP}\s*)?"
     # A few words before the word introducing the date: "by Jane Roe on", "Author: X am".
     rf"(?:(?:[\w’'.@-]+\s+){{1,3}}(?=(?:{_KEYWORDS}|{_INTRO})\b)"
-    # A byline ("By Jane Roe ") or a one- or two-word label ("Energie ") with no separator.
-    rf"|{_BY}\s+(?:[^\W\d_][\w’'.-]*\s+){{1,4}}|(?:[^\W\d_][\w’'.-]*\s+){{1,2}})?"
+    # A byline ("By Jane Roe ", "Posted by Jane Roe on ") or a one- or two-word label
+    # ("Energie ") with no separator; copied text often loses the space after a byline
+    # word ("Veröffentlicht vonJane Roe").
+    rf"|(?:{_KEYWORDS}\s+)?{_BY}(?:\s+|(?-i:(?=[A-ZÀ-ÖØ-Þ])))(?:{_LABEL_WORD}(?:\s+|$)){{1,4}}"
+    rf"|(?:{_LABEL_WORD}\s+){{1,2}})?"
     rf"(?P<keyword>{_KEYWORDS}\b\s*:?\s*)?"
     rf"(?P<intro>{_INTRO}\b\s*:?\s*)?"
     r"(?:(?:den|le|el|il|the)\s+)?"
@@ -157,6 +161,12 @@ _BETWEEN_RE = re.compile(
 _CLOCK_RE = re.compile(r"\d[:.hH]\d\d")
 _CLOSE_RE = re.compile(r"\s*[)\]]")
 _INTRODUCED_RE = re.compile(rf"(?<![^\W\d_])(?:{_KEYWORDS}|{_INTRO})(?![^\W\d_])", re.IGNORECASE)
+# "9.-" or "14. - " right before a date opens a range; a dash between two dates joins one.
+_RANGE_START_RE = re.compile(r"(?<![\d.])[0-3]?\d\.?\s*[-–—]\s*$")
+_RANGE_DASH_RE = re.compile(r"\s*[-–—]\s*|\s+(?:to|bis|au|al|a)\s+", re.IGNORECASE)
+_KEYWORD_RE = re.compile(rf"(?<![^\W\d_]){_KEYWORDS}(?![^\W\d_])", re.IGNORECASE)
+# What follows a date that opens a paragraph: a full stop, a bar or a dash, then the text.
+_OPENING_END_RE = re.compile(r"\s*(?:[.|:]|\s[–—-])\s")
 _WEEKDAY_END_RE = re.compile(r"([^\W\d_]{2,}(?:-[^\W\d_]+)?)\.?\s*,?\s*(?:(?:den|le|el|il|the)\s+)?$")
 _PREFIX_PUNCTUATION = " ,:;|–—-/·⋅•([\t"
 _SUFFIX_PUNCTUATION = " ,:;|–—-/·⋅•)]\t"
@@ -201,7 +211,7 @@ def find_dateline(line: str) -> FoundDate | None:
         return found
     for match in _date_matches(line):
         before = line[: match.start()]
-        if not _is_label(before):
+        if not _is_label(before) or _in_range(match):
             continue
         found = _to_found(match, two_digit_year=bool(_INTRODUCED_RE.search(before)))
         if found:
@@ -213,17 +223,61 @@ def find_dateline(line: str) -> FoundDate | None:
     return None
 
 
-def dates_in_line(line: str) -> list[FoundDate]:
-    """Every date a line spells out, wherever it stands, with the text around each."""
+@lru_cache(maxsize=8192)
+def find_introduced_date(line: str) -> FoundDate | None:
+    """A day that a publication word introduces a few words before it, in a line that is more
+    than a dateline: a headline or section name glued in front, a view count after ("...
+    Zukunft Geschrieben von X am 25.08.2015 22:30 (99 x gelesen)"). Page templates write
+    this in every language; prose that mentions a date rarely puts such a word right before it.
+    """
+    for match, found in _days(line):
+        before = line[: match.start()]
+        keywords = list(_KEYWORD_RE.finditer(before))
+        if keywords and _PREFIX_RE.match(before[keywords[-1].start() :]):
+            return _around(found, match, keywords[-1].start())
+    return None
+
+
+def find_opening_date(line: str) -> FoundDate | None:
+    """The day a paragraph opens with, set off by a full stop, bar or dash ("31. Oktober
+    2023. Text", "Mitteilung vom 25. Januar 2022 | Berlin - Text"): a news item's dateline
+    run into its first paragraph."""
+    match, found = next(_days(line), (None, None))
+    if match is None or not _OPENING_END_RE.match(line, match.end()):
+        return None
+    label = line[: match.start()]
+    # A place or "Mitteilung vom" may stand first; "I was born on" is a sentence.
+    return _around(found, match, 0) if len(label.split()) <= 2 and _is_label(label) else None
+
+
+def _days(line: str) -> Iterator[tuple[re.Match[str], FoundDate]]:
+    """The dates of a line that name their day, left to right."""
     if not _DIGIT_RE.search(line):
-        return []
-    found = []
+        return
     for match in _date_matches(line):
-        date = _to_found(match, two_digit_year=False)
-        if date:
-            before, after = line[: match.start()], line[match.end() :]
-            found.append(date._replace(prefix=before.strip(), suffix=after.strip()))
-    return found
+        found = _to_found(match, two_digit_year=False)
+        if found is not None and found.precision == DAY and not _in_range(match):
+            yield match, found
+
+
+def _in_range(match: re.Match[str]) -> bool:
+    """True for either end of a span of days ("9.-23. Februar 2017", "21.10.2019 – 27.10.2019"):
+    an event's or an offer's period, not the day a page was published."""
+    line = match.string
+    if _RANGE_START_RE.search(line, 0, match.start()):
+        return True
+    dash = _RANGE_DASH_RE.match(line, match.end())
+    if not dash:
+        return False
+    end = _DIGIT_DATE_RE.match(line, dash.end()) or _WORD_DATE_RE.match(line, dash.end())
+    return bool(end and _names_a_month(end))
+
+
+def _around(found: FoundDate, match: re.Match[str], label_start: int) -> FoundDate:
+    """A found date with its label (from `label_start`) and the rest of its line."""
+    line = match.string
+    return found._replace(prefix=line[label_start : match.start()].strip(_PREFIX_PUNCTUATION),
+                          suffix=line[match.end() :].strip(_SUFFIX_PUNCTUATION))
 
 
 def _date_matches(line: str) -> Iterator[re.Match[str]]:

@@ -10,6 +10,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# Words that label a picture's caption or credit, in the languages of the pages read:
+# "Photo: X", "Foto: X", "Bild: X", "Crédit photo : X", "(Foto: Privat)", "fot. X".
+_CREDIT = (
+    r"(?:image|photo|picture|photograph|illustration|caption|foto|bild|bilder|abbildung|grafik|"
+    r"bildquelle|fotografie|crédit photo|crédits? photos?|crédito|créditos|imagen|immagine|"
+    r"zdjęcie|fot|beeld|kuva|fotó|afbeelding)"
+)
 # Patterns that open with their keyword, so a line fails them at its first words.
 _LINE_PATTERNS = (
     r"(?:print|drucken|imprimer|imprimir|stampa)(?: (?:recipe|article|this|page|artikel|rezept|seite))?\W*",
@@ -26,8 +33,7 @@ _LINE_PATTERNS = (
     r"support (?:[\w'’&.-]+ ){1,3}research",
     r"(?:tags?|topics?|filed under|categories|keywords)\s*:.*",
     r"related(?: articles| posts| stories| content| reading)?\W*",
-    r"(?:banner |featured |top |header )?(?:image|photo|picture|photograph|illustration|caption)s?"
-    r"(?: credit)?\s*:.*",
+    rf"(?:banner |featured |top |header )?{_CREDIT}s?(?: credits?)?\s*:.*",
     r"(?:continue |read )?(?:reading|read more)\W*",
     r"(?:click|tap) here\b.{0,80}",
     r"(?:this (?:article|piece|post|commentary|essay) )?(?:was )?(?:first |originally )"
@@ -41,7 +47,7 @@ _LINE_RE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS), re.IGNORECAS
 _SCANNED_PATTERNS = (
     r".{0,60}\bcaptcha\b.{0,60}",
     r".{0,60}\bnewsletters?\b.{0,40}",
-    r".{0,300}\((?:photo|image|picture|pic|credit)s?(?: by| credit| courtesy)?\b[^)]*\)\W*",
+    rf".{{0,300}}\((?:{_CREDIT}|pic|credit)s?(?: by| credit| courtesy)?\b[^)]*\)\W*",
     r".{0,300}\bvia getty images\W*",
     r".{0,400}(?:\.\.\.|…)\s*read more\W*",
     r".{0,120}\bcookies?\b.{0,60}\b(?:accept|agree|consent|policy)\b.{0,60}",
@@ -65,8 +71,8 @@ _LINE_MAX_CHARS = 560
 _OPEN_ENDED_RE = re.compile(
     r"(?:tags?|topics?|filed under|categories|keywords)\s*:|enter (?:the )?anti-?spam code|"
     r"your email address will not be published|required fields are marked|"
-    r"(?:banner |featured |top |header )?(?:image|photo|picture|photograph|illustration|caption)s?"
-    r"(?: credit)?\s*:|.{0,300}\((?:photo|image|picture|pic|credit)s?(?: by| credit| courtesy)?\b[^)]*\)\W*$",
+    rf"(?:banner |featured |top |header )?{_CREDIT}s?(?: credits?)?\s*:"
+    rf"|.{{0,300}}\((?:{_CREDIT}|pic|credit)s?(?: by| credit| courtesy)?\b[^)]*\)\W*$",
     re.IGNORECASE,
 )
 # A short menu entry: "• Current Edition". Longer bullet lines are article lists and stay.

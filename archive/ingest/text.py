@@ -14,7 +14,7 @@ from functools import lru_cache
 from . import line_model, titles
 from .blocks import GOOD, JUNK, NEAR, SHORT, Line, article_block, classify
 from .bylines import byline_names, clean_name, is_name, parse_bio, parse_byline, same_person
-from .dates import FoundDate, find_dateline
+from .dates import YEAR, FoundDate, find_dateline, find_introduced_date, find_opening_date
 from .draft import Draft
 from .errors import IngestError
 from .language import detect, language_code, stop_words
@@ -30,6 +30,8 @@ _FOOTER_LIMIT = 40  # an author box and bio are a few lines; never walk a whole 
 _SENTENCE_END = (".", "!", "?", "”", '"', ":", ";")
 _TAG_SPLIT_RE = re.compile(r"\s*,\s*")
 _NEAR_BEFORE, _NEAR_AFTER, _NEAR_SUFFIX_WORDS = 12, 25, 8
+_HEADER_CONFIDENCE = 0.9  # a dateline read in the header, right under the headline
+_LIST_GAP = 6  # lines between two entries of a list of dated items
 _SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•⋅/]\s+|\s{3,}")
 _LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
@@ -43,6 +45,8 @@ class _Meta:
     affiliations: dict[str, str] = field(default_factory=dict)
     date: FoundDate | None = None
     confidence: dict[str, float] = field(default_factory=dict)
+    listed: frozenset[str] = frozenset()  # datelines of a list (comments, teasers, archive)
+    above_date: FoundDate | None = None  # a dateline above the headline, second to one below
 
     def add_authors(self, names: list[str], confidence: float) -> None:
         """Add names not already listed, keeping byline order."""
@@ -51,9 +55,13 @@ class _Meta:
                 self.authors.append(name)
         self.confidence["authors"] = max(self.confidence.get("authors", 0.0), confidence)
 
-    def set_date(self, found: FoundDate, confidence: float) -> None:
-        """Keep the first date found: the header's dateline beats a footer's."""
-        if self.date is None:
+    def set_date(self, found: FoundDate, confidence: float, line: str) -> None:
+        """Keep the first date found: the header's dateline beats a footer's. A date of a
+        list entry is never the page's: every comment and teaser carries one; nor is a bare
+        year away from the headline, which is a copyright year or a list's heading."""
+        if found.precision == YEAR and confidence < _HEADER_CONFIDENCE:
+            return
+        if self.date is None and line not in self.listed:
             self.date = found
             self.confidence["published"] = confidence
 
@@ -101,12 +109,11 @@ def extract_text(text: str) -> Draft:
         start = heading + 1
     top = heading + 1 if heading is not None else 0 if _clean_top(lines, start) else start
     keep = [i for i in range(top, end) if not mask[i] and _kept(lines[i], header=i < start)]
-    meta = _Meta()
+    meta = _Meta(listed=_listed_datelines(units, start, end))
     if heading is not None:
         meta.title = units[heading]
         meta.confidence["title"] = round(0.5 + 0.5 * title_confidence, 2)
-        for unit in units[max(0, heading - 3) : heading]:
-            _take_segments(unit, meta, 0.7)
+        _take_above(units[max(0, heading - 3) : heading], meta)
         above = units[heading - 1] if heading else ""
         if is_name(above) and not meta.authors:  # a bare name line right above the headline
             meta.add_authors([clean_name(above)], 0.8 if _named_again(above, units, heading - 1) else 0.6)
@@ -114,6 +121,8 @@ def extract_text(text: str) -> Draft:
     keep += _footer_after(units, lines, end, known)
     content = [units[i] for i in keep]
     first = _read_header(content, meta)
+    if meta.above_date:  # a date just above the headline, when none is under it
+        meta.set_date(meta.above_date, 0.7, "")
     last = _read_footer(content, first, meta)
     body = content[first:last]
     if not body:
@@ -145,6 +154,8 @@ def _search_near(units: list[str], lines: list[Line], anchor: int, start: int, e
             return
         unit = units[i]
         if lines[i].words > 40 or i in range(start, end) and lines[i].kind == GOOD and lines[i].words > 25:
+            if meta.date is None:  # a paragraph may still open with its date
+                _take_opening_date(unit, meta)
             continue
         if meta.date is None:
             _take_near_date(unit, meta)
@@ -157,12 +168,23 @@ def _search_near(units: list[str], lines: list[Line], anchor: int, start: int, e
 
 def _take_near_date(unit: str, meta: _Meta) -> None:
     """A dateline near the headline, even with a few words of metadata after it
-    ("14.03.2017 18:05 (842 x gelesen)", "02.09.2018 Software")."""
+    ("14.03.2017 18:05 (842 x gelesen)", "02.09.2018 Software"), or a date the line's own
+    words introduce ("... Geschrieben von X am 25.08.2015")."""
     for seg in _segments(unit):
         found = find_dateline(seg)
         if found and len(found.suffix.split()) <= _NEAR_SUFFIX_WORDS:
-            meta.set_date(found, 0.5)
+            meta.set_date(found, 0.5, unit)
             return
+    found = find_introduced_date(unit)
+    if found and len(found.suffix.split()) <= _NEAR_SUFFIX_WORDS:
+        meta.set_date(found, 0.4, unit)
+
+
+def _take_opening_date(unit: str, meta: _Meta) -> None:
+    """The date a paragraph opens with ("31. Oktober 2023. Text", "Mitteilung vom 3. Mai 2022 | Text")."""
+    found = find_opening_date(unit)
+    if found:
+        meta.set_date(found, 0.4, unit)
 
 
 def _labelled_names(unit: str) -> list[str]:
@@ -178,6 +200,28 @@ def _name_beside_date(units: list[str], i: int) -> bool:
     return is_name(units[i]) and any(
         0 <= j < len(units) and find_dateline(units[j]) for j in (i - 1, i + 1)
     )
+
+
+def _listed_datelines(units: list[str], start: int, end: int) -> frozenset[str]:
+    """Datelines that are only ever entries of a list: runs of at least three of one shape, a
+    few lines apart, with at least three different dates (a comment section, a teaser list,
+    a monthly archive). A run never crosses the edges of the article block [start, end) nor
+    changes shape, so the article's own dateline beside a list is not taken for an entry."""
+    runs: list[list[int]] = []
+    last, kind = -_LIST_GAP - 1, None
+    for i, unit in enumerate(units):
+        found = find_dateline(unit)
+        if not found:
+            continue
+        here = (i >= start, i >= end, found.precision, not found.prefix, not found.suffix)
+        if i - last > _LIST_GAP or here != kind:
+            runs.append([])
+        runs[-1].append(i)
+        last, kind = i, here
+    listed = {i for run in runs if len(run) >= 3 and len({find_dateline(units[i]).date for i in run}) >= 3
+              for i in run}
+    alone = {units[i] for run in runs for i in run if i not in listed}
+    return frozenset(units[i] for i in listed) - alone
 
 
 def _clean_top(lines: list[Line], start: int) -> bool:
@@ -232,9 +276,25 @@ def _segments(unit: str) -> list[str]:
     return [seg for seg in _SEGMENT_SPLIT_RE.split(unit) if seg.strip()]
 
 
+def _take_above(above: list[str], meta: _Meta) -> None:
+    """Bylines and a dateline from the lines just above the headline. The date waits for the
+    header: a dateline under the headline is the article's, one above it may be the page's
+    own (today's date in the masthead)."""
+    scratch = _Meta(listed=meta.listed)
+    for unit in above:
+        _take_segments(unit, scratch, 0.7)
+    if scratch.authors:
+        meta.add_authors(scratch.authors, scratch.confidence["authors"])
+    for name, role in scratch.affiliations.items():
+        meta.affiliations.setdefault(name, role)
+    meta.above_date = scratch.date
+
+
 def _take_segments(unit: str, meta: _Meta, confidence: float, *, dates_only: bool = False) -> None:
     """Record datelines and bylines found in a line or its " | " segments."""
     for seg in _segments(unit):
+        if unit in meta.listed and find_dateline(seg):
+            continue
         if not _take_dateline(seg, meta, confidence) and not dates_only:
             _take_byline(seg, meta, confidence)
 
@@ -270,7 +330,7 @@ def _read_header(units: list[str], meta: _Meta) -> int:
     i = 0
     while i < min(len(units), _HEADER_LIMIT):
         unit, following = units[i], units[i + 1] if i + 1 < len(units) else ""
-        if _take_dateline(unit, meta, 0.9) or _take_byline(unit, meta, 0.9):
+        if _take_dateline(unit, meta, _HEADER_CONFIDENCE) or _take_byline(unit, meta, 0.9):
             i += 1
         elif not meta.title and _is_name_above_title(unit, following):
             meta.add_authors([clean_name(unit)], 0.8 if _named_again(unit, units, i) else 0.6)
@@ -357,7 +417,7 @@ def _take_dateline(unit: str, meta: _Meta, confidence: float, *, allow_suffix: b
     byline = parse_byline(found.suffix) if found.suffix else None
     if found.suffix and not (allow_suffix and byline):
         return False
-    meta.set_date(found, confidence)
+    meta.set_date(found, confidence, unit)
     if byline:
         meta.add_authors(byline[0], 0.9)
     return True

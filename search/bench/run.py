@@ -120,6 +120,7 @@ def ensure_archive(label: str, root: Path, options: Options, log: Log) -> tuple[
 
 def main(options: Options, log: Log) -> dict:
     """Build (or reuse) each archive, measure it, print the table; returns all figures."""
+    from search.bench.export import export_table
     from search.bench.http import measure_http
 
     root = bench_root()
@@ -146,6 +147,7 @@ def main(options: Options, log: Log) -> dict:
         log("")
         log(report.hits_table(figures))
         log("")
+        log(export_table(figures["export"]) + "\n")
     out = root / ("results-smoke.json" if options.smoke else "results.json")
     report.write_results(out, results)
     log(f"Figures written to {out}")
@@ -207,6 +209,7 @@ def measure_archive(options: Options) -> dict:
     from archive.models import Article
     from search.bench import measure, queries
     from search.bench.engines.base import PAGE_SIZE
+    from search.bench.export import measure_exports
 
     specs = queries.query_set(smoke=options.smoke)
     figures: dict = {"page_size": PAGE_SIZE, "reps": options.reps, "cpus": os.cpu_count(),
@@ -231,6 +234,7 @@ def measure_archive(options: Options) -> dict:
             figures["index_mb"][name] = build.dir_mb(build.engine_path(name))
     if "upload" not in options.skip:
         figures["upload_to_searchable"] = measure.upload_to_searchable(options.uploads)
+    figures["export"] = measure_exports()
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
     article = Article.objects.get(pk=ids[len(ids) // 2])
     figures["paths"] = {"home": reverse("archive:home"), "article": article.get_absolute_url(),

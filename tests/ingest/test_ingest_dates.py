@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from archive.ingest.dates import dates_in_line, find_dateline, parse_date
+from archive.ingest.dates import find_dateline, find_introduced_date, find_opening_date, parse_date
 
 D = datetime.date
 
@@ -177,9 +177,64 @@ def test_impossible_or_far_future_dates_are_refused(text):
     assert parse_date(text) is None
 
 
-def test_dates_in_line_finds_every_date():
-    found = dates_in_line("Eingetragen am 3. Januar 2020, aktualisiert am 5. März 2020")
-    assert [(f.date, f.precision) for f in found] == [(D(2020, 1, 3), "day"), (D(2020, 3, 5), "day")]
+@pytest.mark.parametrize(
+    ("line", "expected", "prefix"),
+    [
+        ("Vereinsnachrichten : Ein Titel Geschrieben von Jane Roe am 25.08.2015 22:30 (99 x gelesen)",
+         D(2015, 8, 25), "Geschrieben von Jane Roe am"),
+        ("Some Headline Here Posted on March 3, 2019 in News", D(2019, 3, 3), "Posted on"),
+        ("Ce billet a été publié le 4 mars 2019 dans Politique", D(2019, 3, 4), "publié le"),
+    ],
+)
+def test_a_publication_word_introduces_a_date_in_a_longer_line(line, expected, prefix):
+    assert find_introduced_date(line)[:3] == (expected, "day", prefix)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "In a long sentence that mentions the events that happened on 4 March 2019 in Paris.",
+        "Das Gesetz wurde am 3. März 2019 beschlossen und gilt seit dem 4. April 2019.",
+        "Published in March 2019",  # no day: not precise enough to take from a longer line
+    ],
+)
+def test_prose_dates_are_not_introduced_dates(line):
+    assert find_introduced_date(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "prefix"),
+    [
+        ("31. Oktober 2023. Ein Absatz beginnt mit seinem Datum und geht dann lange weiter.",
+         D(2023, 10, 31), ""),
+        ("Mitteilung vom 25. Januar 2022 | Berlin – Der Absatz geht weiter.", D(2022, 1, 25),
+         "Mitteilung vom"),
+        ("LONDON, 3 March 2019 - The paragraph goes on here.", D(2019, 3, 3), "LONDON"),
+    ],
+)
+def test_a_paragraph_opening_with_its_date(line, expected, prefix):
+    assert find_opening_date(line)[:3] == (expected, "day", prefix)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Am Ende des Jahres, genauer am 3. März 2019, kam es zu einem Wechsel.",
+        "3. März 2019 war ein Sonntag",  # no separator after the date: prose
+        "I was born on 25 August, 1938. The paragraph goes on.",  # a sentence before the date
+    ],
+)
+def test_dates_later_in_a_paragraph_do_not_open_it(line):
+    assert find_opening_date(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Posted by Jane Roe on March 3, 2019", "Veröffentlicht von Jane Roe 28. Februar 2016",
+     "Veröffentlicht vonJane Roe 28. Februar 2016"],
+)
+def test_a_publication_word_and_byline_before_the_date(line):
+    assert find_dateline(line).date in (D(2019, 3, 3), D(2016, 2, 28))
 
 
 @pytest.mark.parametrize(
@@ -202,3 +257,17 @@ def test_bylines_short_labels_and_glued_times(line, expected, prefix, suffix):
 def test_a_time_after_a_two_digit_year_makes_it_a_date():
     assert find_dateline("19.10.19, 11:29 Uhr") == (D(2019, 10, 19), "day", "", "")
     assert find_dateline("Version 10.12.19 released") is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["9-23 Feb 2019 | Mo-Fr 9–16", "Wochenbericht 14. - 20. Januar 2022",
+     "Aktionszeitraum: 21.10.2019 – 27.10.2019", "Du 3 mars 2019 au 5 mars 2019"],
+)
+def test_a_span_of_days_is_no_dateline(line):
+    assert find_dateline(line) is None
+
+
+def test_a_dash_before_a_name_or_a_time_is_no_span():
+    assert find_dateline("25.10.2022 - Jane Roe").suffix == "Jane Roe"
+    assert find_dateline("3. März 2019 - 14:00") == (D(2019, 3, 3), "day", "", "")

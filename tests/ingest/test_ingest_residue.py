@@ -38,3 +38,21 @@ def test_prose_that_mentions_a_keyword_stays():
         "room would close for repairs, and most of its readers could not visit it until autumn."
     )
     assert not is_residue_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Foto: Jane Roe", "Bild: Jane Roe / Agentur", "Abbildung: Ein Vergleich zweier Gletscher",
+     "Der Sieger im Ziel. (Foto: privat)", "Crédit photo : Jane Roe", "Fotó: Jane Roe", "Imagen: Jane Roe"],
+)
+def test_picture_credits_in_many_languages_are_residue(line):
+    assert is_residue_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Bildung ist wichtig: das sagt jeder.", "Fotografen zeigen: nichts ist, wie es scheint.",
+     "Die Fotos zeigen: das Dorf war leer."],
+)
+def test_words_that_start_like_a_credit_stay(line):
+    assert not is_residue_line(line)

@@ -189,6 +189,37 @@ def test_date_inside_caption_or_prose_is_not_a_publication_date():
     assert "Getty" not in draft.body_text
 
 
+def test_comment_dates_are_not_the_articles_date():
+    comments = [line for n in range(4) for line in (f"Reader{n} March {n + 3}, 2019 at 10:2{n} pm",
+                                                    f"A reply number {n} that says what it thinks.")]
+    draft = extract(article("A Summit in Doubt", PARAGRAPH, SECOND, "Comments", *comments), "x.txt")
+    assert draft.published is None
+
+    dated = extract(article("A Summit in Doubt", "March 2, 2019", PARAGRAPH, SECOND, "Comments",
+                            *comments), "x.txt")
+    assert (dated.published, dated.date_precision) == (datetime.date(2019, 3, 2), "day")
+
+
+def test_a_bare_year_away_from_the_headline_is_no_date():
+    draft = extract(article("A Summit in Doubt", PARAGRAPH, SECOND, "Jane Roe", "1968"), "x.txt")
+    assert (draft.published, draft.date_precision) == (None, "unknown")
+
+
+def test_a_dateline_under_the_headline_beats_the_mastheads_date_above_it():
+    menu = ["Home", "News", "Sport", "Weather", "Sign in", "Subscribe"]
+    page = [*menu, "Tuesday 31 October 2023", "A Summit in Doubt"]
+    draft = extract(article(*page, "30 October 2023 By Jane Roe", PARAGRAPH, SECOND, *menu), "x.txt")
+    assert (draft.title, draft.published, draft.authors) == (
+        "A Summit in Doubt", datetime.date(2023, 10, 30), ["Jane Roe"])
+    alone = extract(article(*page, PARAGRAPH, SECOND, *menu), "x.txt")
+    assert alone.published == datetime.date(2023, 10, 31)
+
+
+def test_a_first_paragraph_opening_with_its_date():
+    draft = extract(article("A Summit in Doubt", "4 March 2019. " + PARAGRAPH, SECOND), "x.txt")
+    assert (draft.published, draft.date_precision) == (datetime.date(2019, 3, 4), "day")
+
+
 def test_bare_name_needs_support_and_headings_are_not_authors():
     draft = extract(article("A Summit in Doubt", "Next Steps", PARAGRAPH, "Vladimir Putin", SECOND), "x.txt")
     assert draft.authors == []

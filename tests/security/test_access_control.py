@@ -128,6 +128,10 @@ class World:
             ("archive:author", "slug"): self.author.slug,
             ("archive:outlet", "slug"): self.outlet.slug,
             ("search:topic", "slug"): self.topic.slug,
+            ("follow:author-feed", "slug"): self.author.slug,
+            ("follow:outlet-feed", "slug"): self.outlet.slug,
+            ("follow:topic-feed", "slug"): self.topic.slug,
+            ("follow:sitemap-section", "section"): "articles",
         }
         by_kwarg = {
             "pk": self.article.pk, "slug": self.article.slug, "year": 2017, "month": 2,
