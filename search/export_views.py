@@ -59,7 +59,7 @@ def export_search(request, slug: str = ""):
                             status=503)
     fmt = export.FORMATS[export_form.cleaned_data["format"]]
     stem = search_request.q or "-".join([slug, *search_request.topic, *search_request.author,
-                                         *search_request.outlet, search_request.month])
+                                         *search_request.outlet, *search_request.month])
     return export.response(
         fmt, export.articles_in_order(found.ids), _base_url(request), export.file_name(stem, fmt),
         headers={"X-Dossier-Total": str(found.total), "X-Dossier-Exported": str(len(found.ids)),
