@@ -17,9 +17,9 @@ _PARTICLE_WORDS = """
     le la les lo y al el bin ibn ben bint abu st. mac
 """
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
-# Words that make a capitalised line a heading, a menu entry, a job title or an organisation,
-# not a person. Generic vocabulary only: German capitalises its nouns, so a two-word German
-# heading otherwise looks like a name.
+# Words that make a capitalised line a heading, a menu entry, a job title, an organisation or
+# a greeting ("Hallo Karl" opens a comment), not a person. Generic vocabulary only: German
+# capitalises its nouns, so a two-word German heading otherwise looks like a name.
 _NOT_NAME_TEXT = """
     fellow associate senior research researcher editor editors correspondent reporter writer
     staff director professor analyst contributor columnist chief deputy head manager president
@@ -49,6 +49,8 @@ _NOT_NAME_TEXT = """
     tweets twitter facebook instagram linkedin youtube pinterest tiktok podcast newsletter
     derniers dernières marketing
     große großen kleine erste letzte beste wichtige
+    neuerer neuere älterer ältere newer older moderator forum published
+    hallo hello hi hey dear liebe lieber servus moin salut bonjour hola ciao
 """
 _NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
 # Endings of German and Romance abstract nouns and adjectives, never of a person's name.
