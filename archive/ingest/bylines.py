@@ -106,7 +106,6 @@ _COLON_LABEL_TEXT = """
 """
 _LABELS = tuple(label.strip() for label in _LABEL_TEXT.split("|"))
 _COLON_LABELS = tuple(label.strip() for label in _COLON_LABEL_TEXT.split("|"))
-_LABEL = "|".join(re.escape(label) for label in (*_LABELS, *_COLON_LABELS))
 # One-word labels are also ordinary words ("by", "von", "door"), so an unsupported capitalised
 # word after them ("Von Menschen", "Door Knobs") is not taken for a pseudonym.
 _WEAK_LABELS = frozenset({"by", "von", "par", "por", "di", "door", "av", "af", "przez", "autor"})

@@ -34,23 +34,12 @@ _DATE_KEYS = (
     "parsely-pub-date",
     "datepublished",
 )
-_AUTHOR_KEYS = (
-    "citation_author",
-    "author",
-    "dc.creator",
-    "article:author",
-    "sailthru.author",
-    "parsely-author",
-)
 
 
 @dataclass
 class PageMeta:
     """Fields a page declares about itself; empty when it does not say."""
 
-    title: str = ""
-    authors: list[str] = field(default_factory=list)
-    published: FoundDate | None = None
     outlet: str = ""
     url: str = ""
     language: str = ""
@@ -69,22 +58,11 @@ def read_page_meta(tree: lxml_html.HtmlElement) -> PageMeta:
     tags = _meta_tags(tree)
     ld = _json_ld_article(tree)
     meta = PageMeta()
-    meta.title = _first(
-        _text(ld.get("headline")),
-        tags.get("og:title"),
-        tags.get("citation_title"),
-        tags.get("dc.title"),
-        tags.get("twitter:title"),
-    )
     meta.outlet = _first(
         tags.get("og:site_name"),
         _name_of(ld.get("publisher")),
         tags.get("citation_journal_title"),
         tags.get("application-name"),
-    )
-    meta.authors = _authors(ld.get("author")) or _authors_from_tags(tree, meta.outlet)
-    meta.published = _first_date(
-        ld.get("datePublished"), *(tags.get(k) for k in _DATE_KEYS), *_time_elements(tree)
     )
     meta.url = _first(_canonical(tree), *map(http_url, [tags.get("og:url"), _text(ld.get("url"))]))
     meta.language = _language(
@@ -277,20 +255,6 @@ def _authors(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     names = [_name_of(item) for item in items]
     return _unique([n for name in names for n in _split_authors(name, "")])
-
-
-def _authors_from_tags(tree: lxml_html.HtmlElement, outlet: str) -> list[str]:
-    """Author names from <meta name=author> and citation_author tags."""
-    for key in _AUTHOR_KEYS:
-        values = [
-            e.get("content", "")
-            for e in tree.iter("meta")
-            if (e.get("name") or e.get("property") or "").strip().lower() == key
-        ]
-        names = [n for value in values for n in _split_authors(value, outlet)]
-        if names:
-            return _unique(names)
-    return []
 
 
 def _split_authors(value: str, outlet: str) -> list[str]:
