@@ -60,7 +60,8 @@ _NOT_NAME_ENDING_TEXT = """
     inhalt
 """
 _NOT_NAME_ENDINGS = tuple(_NOT_NAME_ENDING_TEXT.split())
-# Desks, wires, agencies and generic accounts: a byline naming only these names nobody.
+# Desks, wires, agencies and generic accounts: a byline naming only these names nobody
+# (in raw text and in an HTML page's metadata alike).
 _DESK_TEXT = """
     staff redaktion redaktionen redaktionsteam onlineredaktion online-redaktion red. red
     editorial editors editor desk newsdesk news-desk wire wires agency agencies agencia agence
@@ -68,8 +69,10 @@ _DESK_TEXT = """
     associated press presse prensa stampa newsroom team admin administrator webmaster
     gastautor gastautorin gast guest anonymous anonym unknown unbekannt rédaction redacción
     redazione redactie redakcja submitted sponsored
+    redacción redaccion wordpressadmin administrador anonyme publisher verfasser gastbeitrag
+    ots ddp
 """
-_DESK_WORDS = frozenset(_DESK_TEXT.split())
+DESK_WORDS = frozenset(_DESK_TEXT.split())
 
 _MONTHS = """
     jan januar january janvier enero gennaio januari janeiro jänner feb februar february février
@@ -210,7 +213,7 @@ def is_name(text: str) -> bool:
         if not _NAME_TOKEN_RE.fullmatch(token) or not _capital_after_particle(token):
             return False
         word = lower.strip(".")
-        if word in _NOT_NAME_WORDS or word in _DESK_WORDS or word.endswith(_NOT_NAME_ENDINGS):
+        if word in _NOT_NAME_WORDS or word in DESK_WORDS or word.endswith(_NOT_NAME_ENDINGS):
             return False
         capitalised += 2 if "." in token[1:-1] and not token.endswith(".") else 1
     return capitalised >= 2
@@ -439,7 +442,7 @@ def _is_desk_phrase(part: str) -> bool:
 def _desk_word(token: str) -> bool:
     """True for one word naming a desk; "red." keeps its dot, other words lose punctuation."""
     lower = token.lower()
-    return lower in _DESK_WORDS or lower.strip(".,:;()") in _DESK_WORDS
+    return lower in DESK_WORDS or lower.strip(".,:;()") in DESK_WORDS
 
 
 def _capital_after_particle(token: str) -> bool:
