@@ -15,20 +15,18 @@ import json
 import re
 import tarfile
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.ingest import IngestError, extract
+from archive.ingest.keys import fold_quotes
 from archive.ingest.language import guess_language
 
 FIELDS = ("title", "author", "date", "kept", "dropped")
 HELD_OUT, DEV, UNSEEN = "held-out", "dev", "unseen"
 _FOLDS = 5
-_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"}
-                        | {c: "-" for c in "‐‑‒–—―−"})
 _AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|\band\b|\bund\b|\bet\b|&)\s*")
 
 
@@ -64,8 +62,7 @@ class Score:
 
 def fold(text: str) -> str:
     """Text as the scoring compares it: NFKC, quotes and dashes folded, spaces folded, lower."""
-    text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
-    return " ".join(text.split()).lower()
+    return " ".join(fold_quotes(text).split()).lower()
 
 
 def author_set(value: str | list[str]) -> set[str]:

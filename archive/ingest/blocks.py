@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .residue import is_stop_line
@@ -20,7 +21,8 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset('.!?…:;)"”»。！？')
 _MIN_WORDS_BEFORE_STOP = 60
-_LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
+# A list item: a bullet or "1." / "1)" and a space.
+LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
 
 @dataclass(frozen=True)
@@ -92,14 +94,7 @@ def article_block(lines: list[Line]) -> tuple[int, int]:
     The block ends early at a comment form or share bar that follows some article text,
     because readers' comments are prose too.
     """
-    best, best_start, best_end = 0.0, 0, 0
-    total, start = 0.0, 0
-    for i, line in enumerate(lines):
-        if total <= 0:
-            total, start = 0.0, i
-        total += _score(line)
-        if total > best:
-            best, best_start, best_end = total, start, i + 1
+    _, best_start, best_end = best_run(map(_score, lines))
     words = 0
     for i in range(best_start, best_end):
         if words >= _MIN_WORDS_BEFORE_STOP and is_stop_line(lines[i].text):
@@ -109,11 +104,25 @@ def article_block(lines: list[Line]) -> tuple[int, int]:
     return best_start, list_after(lines, best_end)
 
 
+def best_run(scores: Iterable[float]) -> tuple[float, int, int]:
+    """(sum, start, end) of the run of consecutive lines whose scores add up to the most:
+    prose scores above zero and furniture below, so the article is the best run."""
+    best, best_start, best_end = 0.0, 0, 0
+    total, start = 0.0, 0
+    for i, score in enumerate(scores):
+        if total <= 0:
+            total, start = 0.0, i
+        total += score
+        if total > best:
+            best, best_start, best_end = total, start, i + 1
+    return best, best_start, best_end
+
+
 def list_after(lines: list[Line], end: int) -> int:
     """Extend the block over a list that closes the article ("Key points:" and its items)."""
     item = end + 1 if end < len(lines) and lines[end].text.endswith(":") else end
-    if item == end or item < len(lines) and _LIST_ITEM_RE.match(lines[item].text):
+    if item == end or item < len(lines) and LIST_ITEM_RE.match(lines[item].text):
         end = item
-    while end < len(lines) and _LIST_ITEM_RE.match(lines[end].text) and lines[end].kind != JUNK:
+    while end < len(lines) and LIST_ITEM_RE.match(lines[end].text) and lines[end].kind != JUNK:
         end += 1
     return end

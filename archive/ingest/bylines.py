@@ -17,9 +17,9 @@ _PARTICLE_WORDS = """
     le la les lo y al el bin ibn ben bint abu st. mac
 """
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
-# Words that make a capitalised line a heading, a menu entry, a job title or an organisation,
-# not a person. Generic vocabulary only: German capitalises its nouns, so a two-word German
-# heading otherwise looks like a name.
+# Words that make a capitalised line a heading, a menu entry, a job title, an organisation or
+# a greeting ("Hallo Karl" opens a comment), not a person. Generic vocabulary only: German
+# capitalises its nouns, so a two-word German heading otherwise looks like a name.
 _NOT_NAME_TEXT = """
     fellow associate senior research researcher editor editors correspondent reporter writer
     staff director professor analyst contributor columnist chief deputy head manager president
@@ -49,6 +49,8 @@ _NOT_NAME_TEXT = """
     tweets twitter facebook instagram linkedin youtube pinterest tiktok podcast newsletter
     derniers dernières marketing
     große großen kleine erste letzte beste wichtige
+    neuerer neuere älterer ältere newer older moderator forum published
+    hallo hello hi hey dear liebe lieber servus moin salut bonjour hola ciao
 """
 _NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
 # Endings of German and Romance abstract nouns and adjectives, never of a person's name.
@@ -58,7 +60,8 @@ _NOT_NAME_ENDING_TEXT = """
     inhalt
 """
 _NOT_NAME_ENDINGS = tuple(_NOT_NAME_ENDING_TEXT.split())
-# Desks, wires, agencies and generic accounts: a byline naming only these names nobody.
+# Desks, wires, agencies and generic accounts: a byline naming only these names nobody
+# (in raw text and in an HTML page's metadata alike).
 _DESK_TEXT = """
     staff redaktion redaktionen redaktionsteam onlineredaktion online-redaktion red. red
     editorial editors editor desk newsdesk news-desk wire wires agency agencies agencia agence
@@ -66,8 +69,10 @@ _DESK_TEXT = """
     associated press presse prensa stampa newsroom team admin administrator webmaster
     gastautor gastautorin gast guest anonymous anonym unknown unbekannt rédaction redacción
     redazione redactie redakcja submitted sponsored
+    redacción redaccion wordpressadmin administrador anonyme publisher verfasser gastbeitrag
+    ots ddp
 """
-_DESK_WORDS = frozenset(_DESK_TEXT.split())
+DESK_WORDS = frozenset(_DESK_TEXT.split())
 
 _MONTHS = """
     jan januar january janvier enero gennaio januari janeiro jänner feb februar february février
@@ -104,7 +109,6 @@ _COLON_LABEL_TEXT = """
 """
 _LABELS = tuple(label.strip() for label in _LABEL_TEXT.split("|"))
 _COLON_LABELS = tuple(label.strip() for label in _COLON_LABEL_TEXT.split("|"))
-_LABEL = "|".join(re.escape(label) for label in (*_LABELS, *_COLON_LABELS))
 # One-word labels are also ordinary words ("by", "von", "door"), so an unsupported capitalised
 # word after them ("Von Menschen", "Door Knobs") is not taken for a pseudonym.
 _WEAK_LABELS = frozenset({"by", "von", "par", "por", "di", "door", "av", "af", "przez", "autor"})
@@ -209,7 +213,7 @@ def is_name(text: str) -> bool:
         if not _NAME_TOKEN_RE.fullmatch(token) or not _capital_after_particle(token):
             return False
         word = lower.strip(".")
-        if word in _NOT_NAME_WORDS or word in _DESK_WORDS or word.endswith(_NOT_NAME_ENDINGS):
+        if word in _NOT_NAME_WORDS or word in DESK_WORDS or word.endswith(_NOT_NAME_ENDINGS):
             return False
         capitalised += 2 if "." in token[1:-1] and not token.endswith(".") else 1
     return capitalised >= 2
@@ -438,7 +442,7 @@ def _is_desk_phrase(part: str) -> bool:
 def _desk_word(token: str) -> bool:
     """True for one word naming a desk; "red." keeps its dot, other words lose punctuation."""
     lower = token.lower()
-    return lower in _DESK_WORDS or lower.strip(".,:;()") in _DESK_WORDS
+    return lower in DESK_WORDS or lower.strip(".,:;()") in DESK_WORDS
 
 
 def _capital_after_particle(token: str) -> bool:

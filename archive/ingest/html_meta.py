@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +12,9 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
+from .bylines import DESK_WORDS
 from .dates import FoundDate, parse_date
+from .keys import fold_quotes
 
 _ARTICLE_TYPES = re.compile(r"(?:\w*NewsArticle|Article|BlogPosting|Report|ScholarlyArticle)$")
 _AUTHOR_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*")
@@ -34,23 +35,12 @@ _DATE_KEYS = (
     "parsely-pub-date",
     "datepublished",
 )
-_AUTHOR_KEYS = (
-    "citation_author",
-    "author",
-    "dc.creator",
-    "article:author",
-    "sailthru.author",
-    "parsely-author",
-)
 
 
 @dataclass
 class PageMeta:
     """Fields a page declares about itself; empty when it does not say."""
 
-    title: str = ""
-    authors: list[str] = field(default_factory=list)
-    published: FoundDate | None = None
     outlet: str = ""
     url: str = ""
     language: str = ""
@@ -69,22 +59,11 @@ def read_page_meta(tree: lxml_html.HtmlElement) -> PageMeta:
     tags = _meta_tags(tree)
     ld = _json_ld_article(tree)
     meta = PageMeta()
-    meta.title = _first(
-        _text(ld.get("headline")),
-        tags.get("og:title"),
-        tags.get("citation_title"),
-        tags.get("dc.title"),
-        tags.get("twitter:title"),
-    )
     meta.outlet = _first(
         tags.get("og:site_name"),
         _name_of(ld.get("publisher")),
         tags.get("citation_journal_title"),
         tags.get("application-name"),
-    )
-    meta.authors = _authors(ld.get("author")) or _authors_from_tags(tree, meta.outlet)
-    meta.published = _first_date(
-        ld.get("datePublished"), *(tags.get(k) for k in _DATE_KEYS), *_time_elements(tree)
     )
     meta.url = _first(_canonical(tree), *map(http_url, [tags.get("og:url"), _text(ld.get("url"))]))
     meta.language = _language(
@@ -279,20 +258,6 @@ def _authors(value: Any) -> list[str]:
     return _unique([n for name in names for n in _split_authors(name, "")])
 
 
-def _authors_from_tags(tree: lxml_html.HtmlElement, outlet: str) -> list[str]:
-    """Author names from <meta name=author> and citation_author tags."""
-    for key in _AUTHOR_KEYS:
-        values = [
-            e.get("content", "")
-            for e in tree.iter("meta")
-            if (e.get("name") or e.get("property") or "").strip().lower() == key
-        ]
-        names = [n for value in values for n in _split_authors(value, outlet)]
-        if names:
-            return _unique(names)
-    return []
-
-
 def _split_authors(value: str, outlet: str) -> list[str]:
     """ "By Jane Doe and John Roe, CNN" -> ["Jane Doe", "John Roe"]: no URLs, no outlet names."""
     if not value or "://" in value or value.startswith("www."):
@@ -462,23 +427,10 @@ def _names_site(segment: str, site: set[str]) -> bool:
 
 def _key(text: str) -> str:
     """Text as sources are compared: NFKC, quotes and dashes folded, one space, lower case."""
-    text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
-    return " ".join(text.split()).casefold().strip(" .")
+    return " ".join(fold_quotes(text).split()).casefold().strip(" .")
 
-
-_QUOTES = str.maketrans(
-    {c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"} | {c: "-" for c in "‐‑‒–—―−"}
-)
-
-# Desks, wires, roles and placeholders: a byline of these names no person.
-_DESK_TEXT = """
-    redaktion redaktionen redacción redaccion rédaction redazione editorial staff team admin
-    administrator administrador webmaster wordpressadmin super user unknown anonymous anonym
-    anonyme gast guest name publisher autor author autorin verfasser editor editors newsroom
-    desk online agentur agency agencia gastautor gastbeitrag dpa afp apa ap reuters kna epd
-    sid ots efe ansa ddp sda red
-"""
-_DESK_WORDS = frozenset(_DESK_TEXT.split())
+# Placeholders a page's metadata puts where a byline's name goes ("Super User", "Name").
+_PLACEHOLDER_WORDS = frozenset({"super", "user", "name", "author", "autor", "autorin", "online"})
 _ORGANISATION_RE = re.compile(
     r"\b(?:gmbh|ag|e\.\s?v\.?|verlag|team|magazin|magazine|zeitung|news|online|media|medien"
     r"|gruppe|group|inc|ltd|llc|presse|press|stiftung|verein|institut|university|universität)\b"
@@ -551,7 +503,7 @@ def is_person(name: str, site: set[str]) -> bool:
     key = _key(name)
     if len(key) < 2 or len(key.split()) > 4 or any(c.isdigit() for c in key) or "@" in key:
         return False
-    if all(word in _DESK_WORDS for word in re.findall(r"\w+", key)):
+    if all(word in DESK_WORDS or word in _PLACEHOLDER_WORDS for word in re.findall(r"\w+", key)):
         return False
     if _ORGANISATION_RE.search(key) or _COMMENT_VERB_RE.search(key):
         return False

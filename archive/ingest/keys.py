@@ -12,6 +12,17 @@ _NON_WORD_RE = re.compile(r"[\W_]+")
 _ACCENTS_RE = re.compile("[\u0300-\u036f]")
 
 
+_QUOTES = str.maketrans(
+    {c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"} | {c: "-" for c in "‐‑‒–—―−"}
+)
+
+
+def fold_quotes(text: str) -> str:
+    """NFKC with curly quotes, primes and dashes folded to ASCII: how two sources (or a page
+    and its annotation) write the same headline differently."""
+    return unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
+
+
 def _fold(text: str) -> str:
     """NFKC, casefold, drop accents, apostrophes and punctuation, collapse whitespace."""
     text = unicodedata.normalize("NFKC", text).casefold()

@@ -11,13 +11,12 @@ and committed as ``line_model.json``; without the file the rules' block stands.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from .blocks import BAD, GOOD, JUNK, NEAR, SHORT, Line, list_after
+from .blocks import BAD, GOOD, JUNK, LIST_ITEM_RE, NEAR, SHORT, Line, best_run, list_after
 from .residue import is_stop_line
 from .weights import load_weights
 
@@ -32,7 +31,6 @@ FEATURES = (
     "after_block", "before_block",
 )
 _KINDS = (GOOD, NEAR, SHORT, BAD, JUNK)
-_BULLET_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
 
 def features(lines: list[Line], start: int, end: int) -> np.ndarray:
@@ -58,7 +56,7 @@ def features(lines: list[Line], start: int, end: int) -> np.ndarray:
         np.array([t.endswith(":") for t in texts], dtype=float),
         np.minimum(links, 5) / 5, digits / lengths,
         np.array([t.isupper() for t in texts], dtype=float),
-        np.array([bool(_BULLET_RE.match(t)) for t in texts], dtype=float),
+        np.array([bool(LIST_ITEM_RE.match(t)) for t in texts], dtype=float),
         (distance == 0).astype(float), np.log1p(distance),
         (good_sum[high] - good_sum[low] - good) / others,
         np.log1p((word_sum[high] - word_sum[low] - words) / others),
@@ -104,18 +102,13 @@ def refine(lines: list[Line], start: int, end: int) -> tuple[int, int, set[int]]
     p = probabilities(lines, start, end)
     if p is None:
         return start, end, set()
-    best, best_start, best_end, total, run_start = 0.0, start, end, 0.0, 0
-    for i, line in enumerate(lines):
-        if total <= 0:
-            total, run_start = 0.0, i
-        total += (p[i] - _THRESHOLD) * max(line.words, 3)
-        if total > best:
-            best, best_start, best_end = total, run_start, i + 1
+    scores = ((p[i] - _THRESHOLD) * max(line.words, 3) for i, line in enumerate(lines))
+    best, best_start, best_end = best_run(scores)
     if best <= 0:
         return start, end, set()
     if end < len(lines) and is_stop_line(lines[end].text) and best_start < end:
         best_end = min(best_end, end)  # readers' comments stay out, however prose-like
     best_end = list_after(lines, best_end)
     drop = {i for i in range(best_start, best_end)
-            if p[i] < _DROP_BELOW and lines[i].kind != GOOD and not _BULLET_RE.match(lines[i].text)}
+            if p[i] < _DROP_BELOW and lines[i].kind != GOOD and not LIST_ITEM_RE.match(lines[i].text)}
     return best_start, best_end, drop

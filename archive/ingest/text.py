@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import line_model, titles
-from .blocks import GOOD, JUNK, NEAR, SHORT, Line, article_block, classify
+from .blocks import GOOD, JUNK, LIST_ITEM_RE, NEAR, SHORT, Line, article_block, classify
 from .bylines import byline_names, clean_name, is_name, parse_bio, parse_byline, same_person
 from .dates import YEAR, FoundDate, find_dateline, find_introduced_date, find_opening_date
 from .draft import Draft
@@ -33,7 +33,6 @@ _NEAR_BEFORE, _NEAR_AFTER, _NEAR_SUFFIX_WORDS = 12, 25, 8
 _HEADER_CONFIDENCE = 0.9  # a dateline read in the header, right under the headline
 _LIST_GAP = 6  # lines between two entries of a list of dated items
 _SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•⋅/]\s+|\s{3,}")
-_LIST_ITEM_RE = re.compile(r"(?:[-*•·▪–]|\d{1,2}[.)])\s")
 
 
 @dataclass
@@ -290,18 +289,13 @@ def _take_above(above: list[str], meta: _Meta) -> None:
     meta.above_date = scratch.date
 
 
-def _take_segments(unit: str, meta: _Meta, confidence: float, *, dates_only: bool = False) -> None:
+def _take_segments(unit: str, meta: _Meta, confidence: float) -> None:
     """Record datelines and bylines found in a line or its " | " segments."""
     for seg in _segments(unit):
         if unit in meta.listed and find_dateline(seg):
             continue
-        if not _take_dateline(seg, meta, confidence) and not dates_only:
+        if not _take_dateline(seg, meta, confidence):
             _take_byline(seg, meta, confidence)
-
-
-def paragraph_units(text: str) -> list[str]:
-    """Paragraphs of a capture: blank-line blocks, re-joined when hard-wrapped, else per line."""
-    return _units(text)[0]
 
 
 def _units(text: str) -> tuple[list[str], list[bool]]:
@@ -320,7 +314,7 @@ def _units(text: str) -> tuple[list[str], list[bool]]:
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
     """True for a block typed at a fixed width (e-mail style), whose lines form one paragraph."""
-    if len(lines) < 2 or any(_LIST_ITEM_RE.match(line) for line in lines[1:]):
+    if len(lines) < 2 or any(LIST_ITEM_RE.match(line) for line in lines[1:]):
         return False
     return all(40 <= len(line) <= 100 for line in lines[:-1]) and len(lines[-1]) <= 100
 

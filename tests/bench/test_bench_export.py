@@ -25,3 +25,5 @@ def test_export_bench_streams_every_format_and_prints_a_table(
     table = export_table(figures)
     assert "Export, up to 3 hits streamed" in table
     assert table.splitlines()[2].startswith("everything") and "(3, 0.0)" in table
+    assert table.splitlines()[-1].startswith("Target (issue 14): 3 hits as CSV in ")
+    assert table.endswith(": PASS")

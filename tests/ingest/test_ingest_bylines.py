@@ -201,6 +201,10 @@ def test_names(text):
         "Leseratte",
         "jane doe",
         "The Future of Work",
+        "Hallo Karl",  # a comment's greeting
+        "Hi Jane",
+        "Älterer Post",  # a blog's paging link
+        "Forum Moderator",
     ],
 )
 def test_headings_menus_and_organisations_are_not_names(text):

@@ -208,3 +208,16 @@ def test_without_a_format_the_export_is_csv(client, archive):
     response, text = export(client, q="pipeline")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert text.startswith("id,title,authors,")
+
+
+@pytest.mark.parametrize("q", ['"unbalanced', "(russia", "*", "AND", "NOT", "x" * 1000,
+                               "a\x00b\x1bc", "<script>alert(1)</script>", "Путин 🙂",
+                               "title:", "~", "-", "((((", '"""', "topic:" + "z" * 300, "\u202e"])
+def test_hostile_queries_export_or_say_why_never_fail(client, archive, q):
+    response = client.get(reverse("search:api-export"), {"q": q, "format": "csv"})
+    assert response.status_code in (200, 400), q
+    if response.status_code == 400:
+        assert response.json()["error"]
+    else:
+        assert b"".join(response.streaming_content).startswith(b"id,title,")
+        assert response["Content-Disposition"].isascii()

@@ -128,6 +128,7 @@ class World:
             ("archive:author", "slug"): self.author.slug,
             ("archive:outlet", "slug"): self.outlet.slug,
             ("search:topic", "slug"): self.topic.slug,
+            ("search:topic-export", "slug"): self.topic.slug,
             ("follow:author-feed", "slug"): self.author.slug,
             ("follow:outlet-feed", "slug"): self.outlet.slug,
             ("follow:topic-feed", "slug"): self.topic.slug,
