@@ -21,13 +21,21 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
 from django.core.cache import cache
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from lxml import etree
 
 from archive.models import Article, DatePrecision
 
-SITE_NAME = "Dossier"
 CSL_DIR = Path(__file__).resolve().parent / "csl"
 # (label, file name in archive/csl/) in the order the Cite box shows them.
 STYLES = [("APA", "apa"), ("Chicago", "chicago-author-date"),
@@ -245,9 +253,6 @@ def load_style(name: str):
     fixed on the parsed tree: the inherited ``initialize-with`` moves onto the names that do
     initialize, and each variable's label is wrapped in a test that the variable is there.
     """
-    from citeproc import CitationStylesStyle
-    from lxml import etree
-
     tree = etree.parse(str(CSL_DIR / f"{name}.csl"))
     root = tree.getroot()
     bibliography = root.find(NS + "bibliography")
@@ -291,9 +296,6 @@ def formatted_citations(article: Article, own_url: str) -> list[tuple[str, SafeS
 
 
 def _format(item: dict) -> list[tuple[str, str]]:
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
-
     out = []
     with _render_lock:  # one style object is shared by every thread of the process
         for label, name in STYLES:
