@@ -172,6 +172,25 @@ _PREFIX_PUNCTUATION = " ,:;|–—-/·⋅•([\t"
 _SUFFIX_PUNCTUATION = " ,:;|–—-/·⋅•)]\t"
 
 
+# Words of a dateline's label that say which date it gives: the first publication, or a
+# later change ("zuletzt überarbeitet am", "Letzte Änderung", "Updated").
+_UPDATED_RE = re.compile(
+    r"(?<![^\W\d_])(?:updated?|modified|last|aktualisiert|geändert|änderung|überarbeitet|zuletzt|"
+    r"letzte[sr]?|mis\s+à\s+jour|mise\s+à\s+jour|modifié|dernière|actualizad[oa]|última|ultima|"
+    r"aggiornato|zaktualizowano|bijgewerkt|uppdaterad|opdateret|oppdatert|päivitetty|aktualizováno|"
+    r"frissítve|обновлено|güncelleme|actualizat)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_PUBLISHED_RE = re.compile(
+    r"(?<![^\W\d_])(?:published|posted|written|veröffentlicht|erschienen|publiziert|"
+    r"erstveröffentlichung|erscheinungsdatum|geschrieben|verfasst|eingetragen|publié|publicad[oa]|"
+    r"pubblicato|opublikowano|gepubliceerd|geplaatst|publicerad|publiceret|publisert|julkaistu|"
+    r"publikováno|közzétéve|опубликовано|yayınlanma|publicat)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+PUBLISHED, UPDATED = "published", "updated"
+
+
 class FoundDate(NamedTuple):
     """A date, how much of it the source gave, and the text around it on its line."""
 
@@ -179,6 +198,13 @@ class FoundDate(NamedTuple):
     precision: str
     prefix: str = ""
     suffix: str = ""
+
+
+def date_role(found: FoundDate) -> str:
+    """What a dateline's label says its date is: UPDATED, PUBLISHED, or "" when it does not say."""
+    if _UPDATED_RE.search(found.prefix):
+        return UPDATED
+    return PUBLISHED if _PUBLISHED_RE.search(found.prefix) else ""
 
 
 def parse_date(text: str) -> FoundDate | None:

@@ -14,7 +14,16 @@ from functools import lru_cache
 from . import line_model, titles
 from .blocks import GOOD, JUNK, LIST_ITEM_RE, NEAR, SHORT, Line, article_block, classify
 from .bylines import byline_names, clean_name, is_name, parse_bio, parse_byline, same_person
-from .dates import YEAR, FoundDate, find_dateline, find_introduced_date, find_opening_date
+from .dates import (
+    PUBLISHED,
+    UPDATED,
+    YEAR,
+    FoundDate,
+    date_role,
+    find_dateline,
+    find_introduced_date,
+    find_opening_date,
+)
 from .draft import Draft
 from .errors import IngestError
 from .language import detect, language_code, stop_words
@@ -32,6 +41,8 @@ _TAG_SPLIT_RE = re.compile(r"\s*,\s*")
 _NEAR_BEFORE, _NEAR_AFTER, _NEAR_SUFFIX_WORDS = 12, 25, 8
 _HEADER_CONFIDENCE = 0.9  # a dateline read in the header, right under the headline
 _LIST_GAP = 6  # lines between two entries of a list of dated items
+_DIGIT_RE = re.compile(r"\d")
+_DATELINE_MAX_CHARS = 120  # find_dateline reads no longer line
 _SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•⋅/]\s+|\s{3,}")
 
 
@@ -54,13 +65,20 @@ class _Meta:
                 self.authors.append(name)
         self.confidence["authors"] = max(self.confidence.get("authors", 0.0), confidence)
 
+    def date_is_update(self) -> bool:
+        """True when the date found is labelled as a later change, not the publication."""
+        return self.date is not None and date_role(self.date) == UPDATED
+
     def set_date(self, found: FoundDate, confidence: float, line: str) -> None:
         """Keep the first date found: the header's dateline beats a footer's. A date of a
         list entry is never the page's: every comment and teaser carries one; nor is a bare
-        year away from the headline, which is a copyright year or a list's heading."""
+        year away from the headline, which is a copyright year or a list's heading. A date
+        labelled as first published replaces one labelled as the last change."""
         if found.precision == YEAR and confidence < _HEADER_CONFIDENCE:
             return
-        if self.date is None and line not in self.listed:
+        if line in self.listed:
+            return
+        if self.date is None or date_role(self.date) == UPDATED and date_role(found) == PUBLISHED:
             self.date = found
             self.confidence["published"] = confidence
 
@@ -149,14 +167,14 @@ def _search_near(units: list[str], lines: list[Line], anchor: int, start: int, e
                   if is_stop_line(units[i])), min(len(units), end + _NEAR_AFTER))
     window = range(max(0, anchor - _NEAR_BEFORE), min(limit, anchor + _NEAR_BEFORE + _NEAR_AFTER + 40))
     for i in sorted(window, key=lambda i: (abs(i - anchor), i)):
-        if meta.date is not None and meta.authors:
+        if meta.date is not None and not meta.date_is_update() and meta.authors:
             return
         unit = units[i]
         if lines[i].words > 40 or i in range(start, end) and lines[i].kind == GOOD and lines[i].words > 25:
             if meta.date is None:  # a paragraph may still open with its date
                 _take_opening_date(unit, meta)
             continue
-        if meta.date is None:
+        if meta.date is None or meta.date_is_update():
             _take_near_date(unit, meta)
         bylineish = lines[i].kind not in (GOOD, NEAR) and lines[i].words <= 12 and unit != meta.title
         if not meta.authors and bylineish:
@@ -209,7 +227,7 @@ def _listed_datelines(units: list[str], start: int, end: int) -> frozenset[str]:
     runs: list[list[int]] = []
     last, kind = -_LIST_GAP - 1, None
     for i, unit in enumerate(units):
-        found = find_dateline(unit)
+        found = len(unit) <= _DATELINE_MAX_CHARS and _DIGIT_RE.search(unit) and find_dateline(unit)
         if not found:
             continue
         here = (i >= start, i >= end, found.precision, not found.prefix, not found.suffix)

@@ -4,7 +4,15 @@ import datetime
 
 import pytest
 
-from archive.ingest.dates import find_dateline, find_introduced_date, find_opening_date, parse_date
+from archive.ingest.dates import (
+    PUBLISHED,
+    UPDATED,
+    date_role,
+    find_dateline,
+    find_introduced_date,
+    find_opening_date,
+    parse_date,
+)
 
 D = datetime.date
 
@@ -271,3 +279,20 @@ def test_a_span_of_days_is_no_dateline(line):
 def test_a_dash_before_a_name_or_a_time_is_no_span():
     assert find_dateline("25.10.2022 - Jane Roe").suffix == "Jane Roe"
     assert find_dateline("3. März 2019 - 14:00") == (D(2019, 3, 3), "day", "", "")
+
+
+@pytest.mark.parametrize(
+    ("line", "role"),
+    [
+        ("Veröffentlicht am 13. März 2019", PUBLISHED),
+        ("Posted on March 3, 2019", PUBLISHED),
+        ("Erschienen am: 01.11.2023", PUBLISHED),
+        ("zuletzt überarbeitet am 29. Mai 2019", UPDATED),
+        ("Letzte Änderung: 31.10.2023 - 14:49:39", UPDATED),
+        ("Last updated March 5, 2019", UPDATED),
+        ("mis à jour le 5 mars 2019", UPDATED),
+        ("5 March 2019", ""),
+    ],
+)
+def test_a_datelines_label_says_which_date_it_gives(line, role):
+    assert date_role(find_dateline(line)) == role

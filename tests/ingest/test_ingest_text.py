@@ -215,6 +215,13 @@ def test_a_dateline_under_the_headline_beats_the_mastheads_date_above_it():
     assert alone.published == datetime.date(2023, 10, 31)
 
 
+def test_the_first_publication_beats_the_last_change():
+    menu = ["Home", "News", "Sport", "Weather", "Sign in", "Subscribe"]
+    draft = extract(article(*menu, "A Summit in Doubt", PARAGRAPH, SECOND, "Last updated: 5 March 2019",
+                            "Published on 3 March 2019", *menu), "x.txt")
+    assert draft.published == datetime.date(2019, 3, 3)
+
+
 def test_a_first_paragraph_opening_with_its_date():
     draft = extract(article("A Summit in Doubt", "4 March 2019. " + PARAGRAPH, SECOND), "x.txt")
     assert (draft.published, draft.date_precision) == (datetime.date(2019, 3, 4), "day")
