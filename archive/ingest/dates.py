@@ -62,12 +62,16 @@ _YEAR4 = r"(?:19|20)\d\d"
 # themes print the published and updated dates without a space between them.
 _YEAR_END = r"(?:(?![\d:])|(?=[0-3]?\d\.\s)|(?=[0-3]?\d[./-][01]?\d[./-])|(?=[0-2]?\d:[0-5]\d(?!\d)))"
 _ORDINAL = r"(?:st|nd|rd|th|er|ᵉʳ|º|°)?"
+# Time zones written after a time.
+_ZONE = (
+    r"(?:(?:utc|gmt|cest|cet|mesz|mez|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|ist|et|pt|ct)"
+    r"(?:[+-]\d{1,2})?\b)"
+)
 _TIME = (
     r"(?:(?:\s*[,|–—-]\s*|\s*@\s*|\s+|T|(?<=\d)(?=\d))"
     r"(?:(?:um|at|à|a\s+las|alle|às|om|kl\.?|klo\.?|saat|в|o)\s+\d{1,2}[:.hH]\d\d"
     r"|\d{1,2}(?:[:hH]\d\d|\.\d\d(?=\s*(?:uhr|h)\b)))(?::\d\d(?:[.,]\d+)?)?"
-    r"(?:\s*(?:uhr|hs?\b|z\b|[ap]\.?m\.?|[+-]\d\d:?\d\d|(?:utc|gmt|cest|cet|mesz|mez|est|edt|"
-    r"pst|pdt|bst)(?:[+-]\d{1,2})?\b))*)?"
+    rf"(?:\s*(?:uhr|hs?\b|z\b|[ap]\.?m\.?|[+-]\d\d:?\d\d|{_ZONE}))*)?"
 )
 # "2019 r.", "2019 г.": the year abbreviation some languages write after the year.
 _YEAR_WORD = r"(?:\s?(?:r|г|р)\.)?"
@@ -135,6 +139,8 @@ _SEP = r"(?:[,:;|–—/·⋅•»>-]+|//)"
 # A byline word: "By Jane Roe 3 March 2019", "von Jane Roe 3. März 2019".
 _LABEL_WORD = r"[^\W\d_][\w’'.-]*"
 _BY = r"(?:by|von|par|por|di|door|av|przez|от|tarafından)"
+# A time before the date: "08:15 23.06.2021", "3:14 PM EST, March 4, 2019".
+_TIME_BEFORE = rf"(?:[0-2]?\d[:.][0-5]\d\s*(?:uhr|[ap]\.?m\.?)?\s*{_ZONE}?\s*[,|–·•-]?\s*)"
 _PREFIX_RE = re.compile(
     r"^[\s|/·⋅•(\[–—-]*"
     # A label ending in a separator: "Commentary, ", "Accueil | Par Jane Roe | ".
@@ -149,14 +155,13 @@ _PREFIX_RE = re.compile(
     rf"(?P<keyword>{_KEYWORDS}\b\s*:?\s*)?"
     rf"(?P<intro>{_INTRO}\b\s*:?\s*)?"
     r"(?:(?:den|le|el|il|the)\s+)?"
-    # A time before the date: "08:15 23.06.2021".
-    r"(?:[0-2]?\d:[0-5]\d\s*(?:uhr)?\s*[,|–-]?\s*)?$",
+    rf"{_TIME_BEFORE}?$",
     re.IGNORECASE,
 )
 # What may stand between a dateline's date and a second one it carries ("17. September
 # 2022 17. September 2022", "Veröffentlicht am 04.05.2021 (Letztes Update: 05.05.2021)").
 _BETWEEN_RE = re.compile(
-    rf"^[\s,;|/·⋅•(\[–—-]*(?:{_KEYWORDS}\b\s*:?\s*)?(?:{_INTRO}\b\s*:?\s*)?$", re.IGNORECASE
+    rf"^[\s,;|/·⋅•(\[–—-]*(?:{_KEYWORDS}\b\s*:?\s*)?(?:{_INTRO}\b\s*:?\s*)?{_TIME_BEFORE}?$", re.IGNORECASE
 )
 _CLOCK_RE = re.compile(r"\d[:.hH]\d\d")
 _CLOSE_RE = re.compile(r"\s*[)\]]")

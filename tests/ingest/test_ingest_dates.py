@@ -296,3 +296,16 @@ def test_a_dash_before_a_name_or_a_time_is_no_span():
 )
 def test_a_datelines_label_says_which_date_it_gives(line, role):
     assert date_role(find_dateline(line)) == role
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "prefix"),
+    [
+        ("Published 3:14 PM EST, Mon March 4, 2019", D(2019, 3, 4), "Published 3:14 PM EST, Mon"),
+        ("1:52 PM EST · January 16, 2020", D(2020, 1, 16), "1:52 PM EST"),
+        ("Published: 10:00 BST, 3 March 2019 | Updated: 11:00 BST, 3 March 2019", D(2019, 3, 3),
+         "Published: 10:00 BST"),
+    ],
+)
+def test_a_time_and_zone_before_the_date(line, expected, prefix):
+    assert find_dateline(line) == (expected, "day", prefix, "")
