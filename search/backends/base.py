@@ -153,6 +153,13 @@ class SearchBackend(ABC):
     def spans(self, text: str, words: frozenset[str]) -> list[tuple[int, int]]:
         """(start, end) of each token of ``text`` that is one of the engine's ``words``."""
 
+    def related(self, article_id: int, components: dict, *, limit: int) -> list[int]:
+        """Ids of the ``limit`` articles most like this one, best first, never itself;
+        ``components`` holds at least the ranked text of ``index_components()`` (id, title,
+        lede, body). Optional: this default returns [] (no related articles), so an engine
+        without it still serves every page."""
+        return []
+
     @abstractmethod
     def version(self) -> str:
         """Changes whenever the stored documents do."""

@@ -13,6 +13,7 @@ from search.backends.whoosh import highlighting, index, integrity, matching, seg
 from search.backends.whoosh.compiler import compile_query
 from search.backends.whoosh.evaluation import evaluate
 from search.backends.whoosh.facets import FACET_FIELDS, facet_counts
+from search.backends.whoosh.related import related_ids
 from search.backends.whoosh.schema import NO_VALUE, RANKED_FIELDS, date_number
 from search.backends.whoosh.spelling import SPELLING_FIELDS, edit_distance
 
@@ -120,6 +121,9 @@ class WhooshBackend(SearchBackend):
 
     def spans(self, text: str, words: frozenset[str]) -> list[tuple[int, int]]:
         return highlighting.matched_spans(text, words)
+
+    def related(self, article_id: int, components: dict, *, limit: int) -> list[int]:
+        return related_ids(article_id, components, limit=limit)
 
     def version(self) -> str:
         if not index.has_index_files():
