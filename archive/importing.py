@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from archive import duplicates
 from archive.ingest import Draft, IngestError, expand_upload, extract
 from archive.models import (
     Article,
@@ -40,6 +41,7 @@ class Outcome:
     article: Article | None = None
     draft: Draft | None = None
     error: str = ""
+    copy: duplicates.Copy | None = None  # stored (or, in a dry run, to be stored) as a near-copy
 
     @property
     def ok(self) -> bool:
@@ -56,7 +58,9 @@ class Outcome:
             fields["authors"] = []
         return {"file": self.file, "status": self.status,
                 "id": self.article.pk if self.article else None, **fields,
-                "error": self.error or None}
+                "error": self.error or None,
+                "near_copy_of": self.copy.article.pk if self.copy else None,
+                "resemblance": round(self.copy.resemblance, 3) if self.copy else None}
 
 
 def draft_fields(draft: Draft) -> dict:
@@ -125,7 +129,8 @@ def save_draft(draft: Draft, raw: bytes, file_name: str, batch: Batch | None = N
             raise
         return Outcome(file_name, DUPLICATE, article=existing, draft=draft,
                        error=f"Already in the archive as “{existing.title}”.")
-    return Outcome(file_name, IMPORTED, article=article, draft=draft)
+    copy = duplicates.Copy(article.duplicate_of, article.resemblance) if article.duplicate_of else None
+    return Outcome(file_name, IMPORTED, article=article, draft=draft, copy=copy)
 
 
 def create_article(draft: Draft, raw: bytes, file_name: str, batch: Batch) -> Article:
@@ -149,6 +154,7 @@ def create_article(draft: Draft, raw: bytes, file_name: str, batch: Batch) -> Ar
             seen.add(author.pk)
     if batch.topics:
         article.topics.add(*batch.topics)
+    duplicates.remember(article)
     Capture.objects.create(
         article=article, file_name=file_name[:255], media_type=draft.media_type,
         content=raw, uploaded_by=batch.user,
@@ -211,7 +217,7 @@ def dry_run_outcome(member: str, content: bytes, draft: Draft, seen: set[str]) -
                        error="Already in the archive." if duplicate else
                        "Same text as an earlier file of this run.")
     seen.add(key)
-    return Outcome(member, DRAFT, draft=draft)
+    return Outcome(member, DRAFT, draft=draft, copy=duplicates.near_copy(draft.body_text))
 
 
 def corrected(draft: Draft, **changes) -> Draft:

@@ -183,6 +183,13 @@ class Article(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # A near-copy (a syndicated or lightly edited version) points at the article it copies, so
+    # results list the copies under one hit; ``resemblance`` is the share of text they share.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies",
+        help_text="The article this one is a near-copy of (a syndicated or lightly edited version).",
+    )
+    resemblance = models.FloatField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -372,6 +379,17 @@ class ArticleAuthor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} ({self.position + 1})"
+
+
+class TextBand(models.Model):
+    """One band of an article's MinHash signature (``archive.similarity``): two articles sharing
+    a band are candidate near-copies, checked against each other's text before anyone is told."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="text_bands")
+    value = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.value}"
 
 
 class Capture(models.Model):

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from archive import duplicates
 from archive.faults import crash_point
 from archive.importing import (
     Batch,
@@ -238,6 +239,7 @@ def review_notes(item: UploadItem) -> dict:
     confidence, the capture's lines by role (a draft staged before lines were kept has none),
     and a duplicate if there is one."""
     draft = draft_from_json(without_extras(item.draft))
+    duplicate = find_duplicate(bytes(item.content), draft.body_text)
     lines = [(role if role in LINE_ROLES else "other", str(text)[:MAX_LINE_CHARS])
              for role, text in valid_lines(draft.lines)]
     counts = {role: n for role in LINE_ROLES if (n := sum(r == role for r, _ in lines))}
@@ -245,8 +247,8 @@ def review_notes(item: UploadItem) -> dict:
             "confidence": {name: field_confidence(draft, name, item.draft.get("outlet_given"))
                            for name in RATED_FIELDS},
             "lines": lines[:MAX_REVIEW_LINES], "more_lines": max(0, len(lines) - MAX_REVIEW_LINES),
-            "line_counts": counts,
-            "duplicate": find_duplicate(bytes(item.content), draft.body_text)}
+            "line_counts": counts, "duplicate": duplicate,
+            "copy": None if duplicate else duplicates.near_copy(draft.body_text)}
 
 
 def valid_lines(lines) -> Iterator[tuple[str, str]]:

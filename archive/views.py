@@ -123,7 +123,16 @@ def render_article(request, pk: int) -> str:
         "article": article,
         "topics": topics_for_article(article),
         "captures": article.captures.all(),
+        "versions": other_versions(article),
     }, request)
+
+
+def other_versions(article: Article) -> list[Article]:
+    """The other versions of the story this article tells (the original and its near-copies),
+    oldest first."""
+    story = article.duplicate_of_id or article.pk
+    return list(Article.objects.filter(Q(pk=story) | Q(duplicate_of=story)).exclude(pk=article.pk)
+                .select_related("outlet").order_by("pk"))
 
 
 @require_safe

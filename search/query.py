@@ -16,11 +16,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -74,6 +75,8 @@ class FacetValue:
 class Hit:
     article: Article
     snippet: SafeString | None
+    copies: tuple[Article, ...] = ()  # other versions of the same story lower on this page
+    other_versions: int = 0  # versions of the story in the whole archive besides this one
 
 
 @dataclass
@@ -187,6 +190,29 @@ def archive_months() -> dict[str, int]:
         months = backend.match(MatchRequest(limit=0)).months
         cache.set(key, months, 24 * 3600)
     return months
+
+
+def group_versions(hits: list[Hit]) -> list[Hit]:
+    """Syndicated and edited copies of one story under its first hit on the page, each hit
+    with the number of other versions the archive holds (one query for the whole page). For
+    the pages people read; feeds, the API and exports list every article."""
+    leads: dict[int, int] = {}  # story (the original's id) -> index in ``grouped``
+    grouped: list[Hit] = []
+    for hit in hits:
+        story = hit.article.duplicate_of_id or hit.article.pk
+        if story in leads:
+            lead = grouped[leads[story]]
+            grouped[leads[story]] = replace(lead, copies=(*lead.copies, hit.article))
+        else:
+            leads[story] = len(grouped)
+            grouped.append(hit)
+    sizes = dict(Article.objects.filter(duplicate_of__in=list(leads)).values("duplicate_of")
+                 .annotate(n=Count("pk")).values_list("duplicate_of", "n"))
+    for story, index in leads.items():
+        versions = sizes.get(story, 0) + 1  # the copies and the original
+        if versions > 1:
+            grouped[index] = replace(grouped[index], other_versions=versions - 1)
+    return grouped
 
 
 TOO_COMMON = "Those words are too common or too short to search for: try others."

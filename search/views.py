@@ -30,6 +30,7 @@ def _page_context(request, form: SearchForm, **extra) -> dict:
         logger.exception("Search failed: the index could not be read.")
         outbox.repair_in_background()
         return {"form": form, "q": form.cleaned_data["q"], "unavailable": True, "status": 503} | extra
+    result.hits = query.group_versions(result.hits)
     params = request.GET.copy()
     params.pop("page", None)
     kept = [(key, value) for key, values in params.lists() if key not in ("from", "to")

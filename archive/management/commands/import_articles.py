@@ -81,3 +81,7 @@ class Command(BaseCommand):
             bar.write(f"refused {outcome.file}: {outcome.error}", file=sys.stderr)
         elif outcome.status == "duplicate":
             bar.write(f"duplicate {outcome.file}: {outcome.error}", file=sys.stderr)
+        elif outcome.copy:
+            bar.write(f"near-copy {outcome.file}: {outcome.copy.percent}% the same as "
+                      f"“{outcome.copy.article.title}” (#{outcome.copy.article.pk}); listed under it",
+                      file=sys.stderr)
