@@ -8,8 +8,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from search.parsing import clean_text
 from search.backends.base import UNDATED
+from search.parsing import clean_text
 from search.query import SORTS, SearchRequest
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")

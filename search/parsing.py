@@ -4,8 +4,9 @@ word~ and word~2, proximity (w/N, pre/N, NEAR/N, NEAR, /p) and the fields title:
 body:, author:, outlet:, topic:.
 
 NOT binds tightest, then proximity, then AND, then OR, then the implicit AND between
-neighbours, so ``a b OR c`` is a AND (b OR c) and ``a w/5 b OR c`` is (a w/5 b) OR c. Whatever the input, ``parse_query`` returns a tree or None
-and, when it had to change the input, a note saying what it searched for instead. It never
+neighbours, so ``a b OR c`` is a AND (b OR c) and ``a w/5 b OR c`` is (a w/5 b) OR c.
+Whatever the input, ``parse_query`` returns a tree or None and, when it had to change the
+input, a note saying what it searched for instead. It never
 raises, and it imports no engine: each backend compiles the tree (and may still find nothing
 to search for in it, for example when every word is a stop word).
 """

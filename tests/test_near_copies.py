@@ -14,11 +14,10 @@ from archive.models import Article, TextBand
 
 pytestmark = pytest.mark.django_db
 
-WORDS = ("sanctions envoy summit pipeline treaty kremlin border senate hearing adviser embassy "
-         "missile dialogue election inquiry budget reform minister crisis ceasefire").split()
+WORDS = ["sanctions", "envoy", "summit", "pipeline", "treaty", "kremlin", "border", "senate", "hearing", "adviser", "embassy", "missile", "dialogue", "election", "inquiry", "budget", "reform", "minister", "crisis", "ceasefire"]
 
 
-FUNCTION = "the of and to in that said was for on with would it by officials".split()
+FUNCTION = ["the", "of", "and", "to", "in", "that", "said", "was", "for", "on", "with", "would", "it", "by", "officials"]
 
 
 def story(seed: int, paragraphs: int = 8) -> list[str]:

@@ -95,7 +95,7 @@ def _near(query: Proximity, tokens: Mapping[str, list[int]]) -> bool:
             return False
         spans.append(found)
     return all(any(_close(x, y, query) for x in first for y in second)
-               for first, second in zip(spans, spans[1:]))
+               for first, second in zip(spans, spans[1:], strict=False))
 
 
 def _starts(run: tuple[str, ...], tokens: Mapping[str, list[int]]) -> list[int]:
