@@ -37,8 +37,7 @@ def related_articles(article: Article, limit: int = 5) -> list[Article]:
         return []
     if candidates is not None:
         rows = _rows(candidates)
-        copies = _copies(article, rows.values())
-        ids = [pk for pk in candidates if pk in rows and pk not in copies][:limit]
+        ids = _not_copies(article, candidates, rows, limit)
         cache.set(key, ids, CACHE_SECONDS)
     else:
         rows = _rows(ids)
@@ -52,14 +51,23 @@ def ranked_text(article: Article) -> dict:
             "body": article.body_text}
 
 
-def _copies(article: Article, others) -> set[int]:
-    """Ids of the ``others`` that are the article itself or near-copies of its text (the
-    same test as ``similarity.resemblance``, the article's shingles taken once)."""
-    mine = similarity.shingles(article.body_text)
-    return {other.pk for other in others
-            if other.pk == article.pk or other.content_hash == article.content_hash
-            or similarity.containment(mine, similarity.shingles(other.body_text))
-            >= similarity.NEAR_DUPLICATE}
+def _not_copies(article: Article, candidates: list[int], rows: dict[int, Article],
+                limit: int) -> list[int]:
+    """The first ``limit`` candidates that are neither the article nor a near-copy of it (the
+    test of ``similarity.resemblance``, with the article's shingles taken once and no text
+    compared past the ``limit``-th keeper: comparing texts is most of a cold call)."""
+    mine, kept = None, []
+    for pk in candidates:
+        other = rows.get(pk)
+        if other is None or pk == article.pk or other.content_hash == article.content_hash:
+            continue
+        if mine is None:
+            mine = similarity.shingles(article.body_text)
+        if similarity.containment(mine, similarity.shingles(other.body_text)) < similarity.NEAR_DUPLICATE:
+            kept.append(pk)
+            if len(kept) == limit:
+                break
+    return kept
 
 
 def _rows(ids: list[int]) -> dict[int, Article]:

@@ -122,6 +122,7 @@ def main(options: Options, log: Log) -> dict:
     """Build (or reuse) each archive, measure it, print the table; returns all figures."""
     from search.bench.export import export_table
     from search.bench.http import measure_http
+    from search.bench.related import related_table
 
     root = bench_root()
     results = {}
@@ -148,6 +149,7 @@ def main(options: Options, log: Log) -> dict:
         log(report.hits_table(figures))
         log("")
         log(export_table(figures["export"]) + "\n")
+        log(related_table(figures["related"], figures["articles"]) + "\n")
     out = root / ("results-smoke.json" if options.smoke else "results.json")
     report.write_results(out, results)
     log(f"Figures written to {out}")
@@ -210,6 +212,7 @@ def measure_archive(options: Options) -> dict:
     from search.bench import measure, queries
     from search.bench.engines.base import PAGE_SIZE
     from search.bench.export import measure_exports
+    from search.bench.related import measure_related
 
     specs = queries.query_set(smoke=options.smoke)
     figures: dict = {"page_size": PAGE_SIZE, "reps": options.reps, "cpus": os.cpu_count(),
@@ -235,6 +238,7 @@ def measure_archive(options: Options) -> dict:
     if "upload" not in options.skip:
         figures["upload_to_searchable"] = measure.upload_to_searchable(options.uploads)
     figures["export"] = measure_exports()
+    figures["related"] = measure_related()
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
     article = Article.objects.get(pk=ids[len(ids) // 2])
     figures["paths"] = {"home": reverse("archive:home"), "article": article.get_absolute_url(),
