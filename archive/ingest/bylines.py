@@ -267,6 +267,16 @@ def _read_byline(line: str) -> tuple[list[str], dict[str, str]] | None:
     return None
 
 
+def is_desk_byline(line: str) -> bool:
+    """True for a byline that names a desk or a wire and no person ("By Staff Writer", "Von
+    Redaktion", "Par AFP"): page furniture, and no author."""
+    match = _BYLINE_RE.fullmatch(line.strip())
+    if not match or parse_byline(line):
+        return False
+    words = [w.lower() for w in _WORD_RE.findall(match.group("names"))]
+    return 0 < len(words) <= 4 and any(w in DESK_WORDS for w in words)
+
+
 def byline_names(line: str) -> list[str]:
     """The people a byline-ish line names, ignoring its date and other metadata.
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from . import line_model, titles
 from .blocks import GOOD, JUNK, LIST_ITEM_RE, NEAR, SHORT, Line, article_block, classify
-from .bylines import byline_names, clean_name, is_name, parse_bio, parse_byline, same_person
+from .bylines import byline_names, clean_name, is_desk_byline, is_name, parse_bio, parse_byline, same_person
 from .dates import (
     PUBLISHED,
     UPDATED,
@@ -342,7 +342,9 @@ def _read_header(units: list[str], meta: _Meta) -> int:
     i = 0
     while i < min(len(units), _HEADER_LIMIT):
         unit, following = units[i], units[i + 1] if i + 1 < len(units) else ""
-        if _take_dateline(unit, meta, _HEADER_CONFIDENCE) or _take_byline(unit, meta, 0.9):
+        # A desk's byline ("By Staff Writer") is header furniture that names nobody.
+        took = _take_dateline(unit, meta, _HEADER_CONFIDENCE) or _take_byline(unit, meta, 0.9)
+        if took or is_desk_byline(unit):
             i += 1
         elif not meta.title and _is_name_above_title(unit, following):
             meta.add_authors([clean_name(unit)], 0.8 if _named_again(unit, units, i) else 0.6)

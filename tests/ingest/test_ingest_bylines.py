@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from archive.ingest.bylines import byline_names, clean_name, is_name, parse_byline
+from archive.ingest.bylines import byline_names, clean_name, is_desk_byline, is_name, parse_byline
 
 
 @pytest.mark.parametrize(
@@ -252,3 +252,13 @@ def test_a_call_takes_microseconds():
         byline_names(line)
     per_line = (time.perf_counter() - started) / len(lines)
     assert per_line < 100e-6
+
+
+@pytest.mark.parametrize("line", ["By Staff Writer", "Von Redaktion", "Par AFP", "By Example Wire"])
+def test_a_byline_of_a_desk_is_furniture_and_no_author(line):
+    assert is_desk_byline(line) and parse_byline(line) is None
+
+
+@pytest.mark.parametrize("line", ["By Jane Roe", "Von Menschen und Tieren", "By the way, the staff was kind"])
+def test_a_persons_byline_or_prose_is_no_desk_byline(line):
+    assert not is_desk_byline(line)

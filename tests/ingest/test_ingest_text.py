@@ -222,6 +222,11 @@ def test_the_first_publication_beats_the_last_change():
     assert draft.published == datetime.date(2019, 3, 3)
 
 
+def test_a_desk_byline_is_dropped_and_names_nobody():
+    draft = extract(article("A Summit in Doubt", "By Staff Writer", PARAGRAPH, SECOND), "x.txt")
+    assert draft.authors == [] and "Staff Writer" not in draft.body_text
+
+
 def test_a_first_paragraph_opening_with_its_date():
     draft = extract(article("A Summit in Doubt", "4 March 2019. " + PARAGRAPH, SECOND), "x.txt")
     assert (draft.published, draft.date_precision) == (datetime.date(2019, 3, 4), "day")
