@@ -56,8 +56,15 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
             known[i] = is_meta(lines[i].text)
         return known[i]
 
+    span = candidates(lines, start, end)
+    # How many lines that are not residue stand between each candidate and the block's start.
+    between: dict[int, int] = {}
+    count = 0
+    for i in range(start - 1, span.start - 1, -1):
+        between[i] = count
+        count += lines[i].kind != JUNK
     vectors = {}
-    for i in candidates(lines, start, end):
+    for i in span:
         line = lines[i]
         text = line.text
         if not text or line.words > 40 or line.kind == JUNK or i >= start and not _heading_shaped(line):
@@ -85,7 +92,7 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
             float(line.words <= 6 and is_name(text)), float(line.alone),
             math.log1p(following.words), float(line.words < following.words),
             float(line.words >= 13 and text.endswith(".")),
-            math.log1p(sum(1 for j in range(i + 1, start) if lines[j].kind != JUNK)),
+            math.log1p(between.get(i, 0)),
             float(i > 0 and lines[i - 1].kind == SHORT), float(2 <= line.words <= 12),
         ]
     return vectors
