@@ -17,6 +17,7 @@ segments in a codec this module cannot read (in-memory indexes): every query wor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 from itertools import chain
@@ -28,6 +29,7 @@ from whoosh.searching import Searcher
 
 from search.backends.whoosh import internals, segments
 from search.backends.whoosh.proximity import Proximity, near_docs
+from search.backends.whoosh.schema import is_common, pair_token, pairs_field
 
 
 @dataclass
@@ -193,24 +195,23 @@ class _Segment:
         return mask, scores
 
     def phrase(self, q: Phrase, scored: bool):
-        """Documents with the words at consecutive positions (stop words were renumbered away
-        by the analyzer, as in Whoosh); the score is the sum of the words' term scores."""
+        """Documents with the words at consecutive positions; the score is the sum of the
+        words' term scores."""
         if q.fieldname not in self.reader.schema:
             return self.empty(scored)
         field = self.reader.schema[q.fieldname]
         if not field.format.supports("positions"):
             return self.whoosh(q, scored)
         words = [field.to_bytes(word) for word in q.words]
-        terms = [self.term_arrays(q.fieldname, word, scored, values=len(words) > 1) for word in words]
+        terms = [self.term_arrays(q.fieldname, word, scored) for word in words]
         if any(not len(found.ids) for found, _ in terms):
             return self.empty(scored)
-        candidates = np.ones(self.count, dtype=bool)
-        for found, _ in terms:
-            present = np.zeros(self.count, dtype=bool)
-            present[found.ids] = True
-            candidates &= present
-        candidates &= self.live
-        mask = candidates if len(words) == 1 else self.adjacent(terms, candidates)
+        docs = reduce(_intersect_sorted, [found.ids for found, _ in terms])
+        if len(words) > 1:
+            docs = np.unique(self.run_starts(q.fieldname, q.words, docs) >> 32)
+        mask = np.zeros(self.count, dtype=bool)
+        mask[docs] = True
+        mask &= self.live
         if not scored:
             return mask, None
         scores = np.zeros(self.count)
@@ -219,24 +220,37 @@ class _Segment:
         scores = np.where(mask, scores, 0.0)
         return mask, scores if q.boost == 1.0 else scores * q.boost
 
-    def adjacent(self, terms, candidates: np.ndarray) -> np.ndarray:
-        """Which candidates have word i at some position p + i for every i."""
-        keys = self.run_starts(terms, np.flatnonzero(candidates))
-        mask = np.zeros(self.count, dtype=bool)
-        mask[keys >> 32] = True
-        return mask
-
-    def run_starts(self, terms, docs: np.ndarray) -> np.ndarray:
+    def run_starts(self, fieldname: str, words: Sequence[str], docs: np.ndarray) -> np.ndarray:
         """Sorted ``doc << 32 | p`` of every place in ``docs`` where word i is at p + i for
-        every i: each word's positions become (document, p) keys, intersected word by word."""
+        every i. Each part of the run gives (document, p) keys, intersected rarest first, and
+        each intersection narrows the documents the next part is read for."""
         keys = None
-        for i, (found, _) in enumerate(terms):
-            postings = np.searchsorted(found.ids, docs)
-            starts = _phrase_keys(docs, [found.values[k] for k in postings.tolist()], i)
+        for part_field, text, shift in self.run_parts(fieldname, words):
+            if keys is not None:
+                docs = np.unique(keys >> 32)
+            found = segments.postings(self.reader, part_field, text, values=True)
+            present = _intersect_sorted(found.ids, docs)
+            postings = np.searchsorted(found.ids, present)
+            starts = _phrase_keys(present, [found.values[k] for k in postings.tolist()], shift)
             keys = starts if keys is None else _intersect_sorted(keys, starts)
             if not len(keys):
                 break
-        return keys
+        return keys if keys is not None else np.zeros(0, dtype=np.int64)
+
+    def run_parts(self, fieldname: str, words: Sequence[str]) -> list[tuple[str, bytes, int]]:
+        """(field, term, shift) parts that cover a run of words, rarest first: every pair of
+        neighbours with a common word, from the field's pairs (``schema.text_pairs``), so a
+        phrase with "the" never reads the positions of "the"; then each word no pair covers."""
+        pairs = pairs_field(fieldname)
+        parts, covered = [], set()
+        if pairs in self.reader.schema:
+            for i in range(len(words) - 1):
+                if is_common(words[i]) or is_common(words[i + 1]):
+                    parts.append((pairs, pair_token(words[i], words[i + 1]).encode("utf-8"), i))
+                    covered |= {i, i + 1}
+        parts += [(fieldname, word.encode("utf-8"), i) for i, word in enumerate(words)
+                  if i not in covered]
+        return sorted(parts, key=lambda part: self.reader.doc_frequency(part[0], part[1]))
 
     def proximity(self, q: Proximity, scored: bool):
         """Documents where each operand occurs near the next (``search.backends.whoosh.
@@ -255,7 +269,7 @@ class _Segment:
                 if any(not len(found.ids) for found, _ in terms):
                     continue
                 docs = reduce(np.intersect1d, [found.ids for found, _ in terms])
-                keys = self.run_starts(terms, docs) if len(docs) else docs
+                keys = self.run_starts(q.fieldname, run, docs) if len(docs) else docs
                 if not len(keys):
                     continue
                 operand_starts.append((keys, keys + (len(run) - 1)))

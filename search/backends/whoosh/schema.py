@@ -123,6 +123,49 @@ class WordText(TEXT):
         return iter(sorted(set(analyzed_words(value)[1])))
 
 
+def is_common(stem: str) -> bool:
+    """A stop word or a one-letter word: too frequent for its positions to be read per phrase."""
+    return len(stem) == 1 or stem in STEMMED_STOP_WORDS
+
+
+def pair_token(first: str, second: str) -> str:
+    return f"{first} {second}"
+
+
+def text_pairs(text: str) -> dict[str, list[int]]:
+    """Each pair of neighbouring words of one paragraph where either is common ("the presid",
+    "of the"), at the first word's position: a phrase with common words is looked up by its
+    pairs, whose postings are short, instead of by the common words' positions, which fill
+    every document (the "common grams" of search engines)."""
+    positions, words = analyzed_words(text)
+    stems = [stemmed(word) for word in words]
+    pairs: dict[str, list[int]] = {}
+    for k in range(len(stems) - 1):
+        if positions[k + 1] == positions[k] + 1 and (is_common(stems[k]) or is_common(stems[k + 1])):
+            pairs.setdefault(pair_token(stems[k], stems[k + 1]), []).append(positions[k])
+    return pairs
+
+
+class PairText(TEXT):
+    """The common-word pairs of a ranked field (``text_pairs``), with their positions; only the
+    evaluator's phrases read it, never scoring."""
+
+    def __init__(self, **kwargs):
+        super().__init__(analyzer=TEXT_ANALYZER, **kwargs)
+
+    def index(self, value, **kwargs):
+        boost, encode = self.format.field_boost, self.format.encode
+        for pair, poslist in text_pairs(value if isinstance(value, str) else " ".join(value)).items():
+            yield pair.encode("utf-8"), len(poslist), float(len(poslist)) * boost, encode(poslist)
+
+    def spellable_words(self, value):
+        return iter(())
+
+
+def pairs_field(fieldname: str) -> str:
+    return f"{fieldname}_pairs"
+
+
 class StemmedText(WordText):
     """The ranked fields of an index written before every word was indexed. Such an index is
     still read (its pickled schema names this class) until a rebuild replaces it."""
@@ -161,6 +204,9 @@ def build_schema() -> Schema:
         title=WordText(spelling=True),
         lede=WordText(),
         body=WordText(spelling=True),
+        title_pairs=PairText(),
+        lede_pairs=PairText(),
+        body_pairs=PairText(),
         # Field queries accept slugs or names: author:lain, author:"sarah lain", outlet:rusi.
         author=TEXT(analyzer=NAME_ANALYZER),
         outlet=TEXT(analyzer=NAME_ANALYZER),

@@ -51,9 +51,11 @@ def searcher(tmp_path_factory):
         for _ in range(60):
             pk += 1
             day = 20170101 + rng.randint(0, 11) * 100 + rng.randint(0, 27)
+            title, lede, body = (text(rng, rng.randint(2, 8)), text(rng, rng.randint(0, 20)),
+                                 text(rng, rng.randint(20, 400)))
             writer.add_document(
-                id=str(pk), pk=pk, title=text(rng, rng.randint(2, 8)), lede=text(rng, rng.randint(0, 20)),
-                body=text(rng, rng.randint(20, 400)), author=" ".join(rng.sample(AUTHORS, 2)),
+                id=str(pk), pk=pk, title=title, lede=lede, body=body, title_pairs=title,
+                lede_pairs=lede, body_pairs=body, author=" ".join(rng.sample(AUTHORS, 2)),
                 author_slug=" ".join(rng.sample(AUTHORS, rng.randint(1, 2))),
                 outlet_slug=rng.choice(["rusi", "fpri", "_"]), topic_slug="_",
                 month=str(day // 100)[:4] + "-" + str(day // 100)[4:], year=str(day // 10000),
@@ -74,7 +76,8 @@ def parsed(q: str):
 QUERIES = [
     parsed("summit"), parsed("summit treaty"), parsed("summit OR treaty"), parsed("summit -treaty"),
     parsed("summit NOT (treaty OR envoy)"), parsed('"border wall"'), parsed('"supreme court" health'),
-    parsed('"the health care"'), parsed("title:summit"), parsed("author:anna"), parsed("sanction*"),
+    parsed('"the health care"'), parsed('"care of the"'), parsed('"a summit in the"'),
+    parsed('"of the"'), parsed("title:summit"), parsed("author:anna"), parsed("sanction*"),
     parsed("kremln~"), parsed("(summit OR treaty) AND (envoy OR reset) -crimea"), parsed("nosuchword"),
     And([parsed("summit"), Or([Term("author_slug", "anna-adams"), Term("author_slug", "clara-chen")])]),
     And([parsed("treaty"), Term("month", "2017-03")]),

@@ -88,3 +88,12 @@ def test_sync_rebuilds_an_index_whose_text_fields_left_out_stop_words(seeded, in
     with rebuilt.searcher() as searcher:
         assert searcher.doc_count() == 5
         assert ("body", "the") in searcher.reader()
+
+
+def test_common_word_pairs_are_indexed_at_the_first_words_position():
+    from search.backends.whoosh.schema import PARAGRAPH_STEP, text_pairs
+
+    pairs = text_pairs("The president of Russia spoke.\n\nA summit followed")
+    assert pairs == {"the presid": [0], "presid of": [1], "of russia": [2],
+                     "a summit": [PARAGRAPH_STEP]}  # "spoke a" would span two paragraphs
+    assert text_pairs("Sanctions hurt Moscow") == {}
