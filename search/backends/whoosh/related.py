@@ -20,13 +20,14 @@ from search.backends.whoosh import index, segments
 from search.backends.whoosh.evaluation import evaluate
 from search.backends.whoosh.schema import FIELD_BOOSTS, RANKED_FIELDS, STEMMED_STOP_WORDS, text_positions
 
-KEY_TERMS = 20  # how many terms the query ORs (the bench times it)
+KEY_TERMS = 20  # how many terms the query ORs, at most
 CANDIDATES = 60  # the article's most used words whose archive frequency is looked up
 TEXT_WEIGHTS = {"title": 3.0, "lede": 2.0, "body": 1.0}  # a use of the word, by field
 # A word in more of the archive than this is too common to mean a topic (and its postings are
 # the longest to read); a small archive keeps its words, cheap to read and all it has.
 MAX_SHARE = 0.2
 COMMON_FLOOR = 100
+POSTINGS_BUDGET = 8_000  # body postings one query may read, at any archive size
 
 
 def related_ids(article_id: int, components: dict, *, limit: int) -> list[int]:
@@ -35,7 +36,7 @@ def related_ids(article_id: int, components: dict, *, limit: int) -> list[int]:
     if limit <= 0 or not index.has_index_files():
         return []
     searcher = index.get_searcher()
-    terms = key_terms(searcher, components)
+    terms = key_terms(searcher, components, KEY_TERMS, POSTINGS_BUDGET)
     if not terms:
         return []
     words = Or([Term(fieldname, term, boost=FIELD_BOOSTS[fieldname])
@@ -44,17 +45,26 @@ def related_ids(article_id: int, components: dict, *, limit: int) -> list[int]:
     return [pk for pk in _pks(searcher, matches.ranked(limit + 1)) if pk != article_id][:limit]
 
 
-def key_terms(searcher: Searcher, components: dict, count: int = KEY_TERMS) -> list[str]:
-    """The article's ``count`` best words by tf-idf, among those other articles also hold."""
+def key_terms(searcher: Searcher, components: dict, count: int, budget: int) -> list[str]:
+    """The article's ``count`` best words by tf-idf, among those other articles also hold,
+    whose postings together stay within ``budget`` (a better word over it is passed over
+    for rarer ones): reading postings is the cost, and this bounds it at any archive size."""
     uses = _uses(components)
     total = searcher.doc_count()
+    ceiling = max(COMMON_FLOOR, MAX_SHARE * total)
     scored = []
     for term, tf in uses.most_common(CANDIDATES):
         df = searcher.doc_frequency("body", term) or searcher.doc_frequency("title", term)
-        if 2 <= df <= max(COMMON_FLOOR, MAX_SHARE * total):  # 1: the article alone
-            scored.append((tf * math.log(total / df), term))
-    scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    return [term for _, term in scored[:count]]
+        if 2 <= df <= ceiling:  # 1: the article alone
+            scored.append((-tf * math.log(total / df), term, df))
+    chosen = []
+    for _, term, df in sorted(scored):
+        if df <= budget:
+            chosen.append(term)
+            budget -= df
+            if len(chosen) == count:
+                break
+    return chosen
 
 
 def _uses(components: dict) -> Counter:
