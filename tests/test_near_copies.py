@@ -111,3 +111,15 @@ def test_the_article_page_lists_the_other_versions(original_and_copy, client):
 def test_the_seed_collection_gets_its_bands_when_loaded():
     call_command("load_seed_collection", stdout=io.StringIO())
     assert TextBand.objects.values("article").distinct().count() == Article.objects.count() > 0
+
+
+def test_the_review_page_says_how_much_of_it_is_already_stored(original_and_copy, admin_client):
+    from tests.test_upload_review import review_page
+
+    first, second, _ = original_and_copy
+    [a] = run(first)
+    html, _ = review_page(admin_client, second.read_bytes(), name="second.txt")
+    original = Article.objects.get(pk=a["id"])
+    assert f'% the same as <a href="{original.get_absolute_url()}">{original.title}</a>' in html
+    percent = int(html.split('<p class="near-copy">')[1].split("%")[0])
+    assert 80 <= percent < 100
