@@ -9,6 +9,7 @@ a new upload is offered on the next view; a page never fails because the index c
 from __future__ import annotations
 
 import logging
+import re
 
 from django.core.cache import cache
 
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 EXTRA = 5  # candidates asked for beyond ``limit``, to make up for the copies dropped
 CACHE_SECONDS = 24 * 3600
+_WORD_RE = re.compile(r"\w+")  # the words of ``similarity.shingles``
 
 
 def related_articles(article: Article, limit: int = 5) -> list[Article]:
@@ -53,21 +55,31 @@ def ranked_text(article: Article) -> dict:
 
 def _not_copies(article: Article, candidates: list[int], rows: dict[int, Article],
                 limit: int) -> list[int]:
-    """The first ``limit`` candidates that are neither the article nor a near-copy of it (the
-    test of ``similarity.resemblance``, with the article's shingles taken once and no text
-    compared past the ``limit``-th keeper: comparing texts is most of a cold call)."""
+    """The first ``limit`` candidates that are neither the article nor a near-copy of it,
+    no text compared past the ``limit``-th keeper: comparing texts is most of a cold call."""
     mine, kept = None, []
     for pk in candidates:
         other = rows.get(pk)
         if other is None or pk == article.pk or other.content_hash == article.content_hash:
             continue
         if mine is None:
-            mine = similarity.shingles(article.body_text)
-        if similarity.containment(mine, similarity.shingles(other.body_text)) < similarity.NEAR_DUPLICATE:
+            mine = runs(article.body_text)
+        if similarity.containment(mine, runs(other.body_text)) < similarity.NEAR_DUPLICATE:
             kept.append(pk)
             if len(kept) == limit:
                 break
     return kept
+
+
+def runs(text: str) -> frozenset[tuple[str, ...]]:
+    """``similarity.shingles`` as the word runs themselves: the same containment, without
+    hashing each run (stable hashes are for stored signatures; this set never leaves the
+    call), several times faster."""
+    words = _WORD_RE.findall(text.lower())
+    n = similarity.SHINGLE_WORDS
+    if len(words) < n:
+        return frozenset([tuple(words)]) if words else frozenset()
+    return frozenset(zip(*(words[i:] for i in range(n)), strict=False))
 
 
 def _rows(ids: list[int]) -> dict[int, Article]:
