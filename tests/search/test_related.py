@@ -162,3 +162,14 @@ def test_the_article_page_costs_the_same_queries_for_2_and_5_related_articles(
         block = response.content.decode().split("Related articles")[1]
         assert sum(f'href="{a.get_absolute_url()}"' in block for a in articles[1:]) == n
     assert counts[2] == counts[5]
+
+
+def test_the_bench_times_related_articles_cold_and_prints_a_verdict(archive):
+    from search.bench.related import measure_related, related_table
+
+    figures = measure_related(sample=3)
+    assert figures["articles"] == 3 and figures["mean_found"] > 0
+    assert 0 <= figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+    table = related_table(figures, 4)
+    assert table.startswith("Related articles, cold, 3 random articles: p50 ")
+    assert "Target (issue 14): p95 <= 50 ms: " in table and "this archive has 4" in table
