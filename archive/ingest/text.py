@@ -126,7 +126,10 @@ def extract_text(text: str) -> Draft:
         start = heading + 1
     top = heading + 1 if heading is not None else 0 if _clean_top(lines, start) else start
     keep = [i for i in range(top, end) if not mask[i] and _kept(lines[i], header=i < start)]
-    meta = _Meta(listed=_listed_datelines(units, start, end))
+    anchor = heading if heading is not None else start
+    lo = max(0, min(top, anchor - _NEAR_BEFORE) - 3 * _LIST_GAP)
+    hi = min(len(units), max(end + _FOOTER_LIMIT, anchor + _NEAR_BEFORE + _NEAR_AFTER + 40) + 3 * _LIST_GAP)
+    meta = _Meta(listed=_listed_datelines(units, start, end, lo, hi))
     if heading is not None:
         meta.title = units[heading]
         meta.confidence["title"] = round(0.5 + 0.5 * title_confidence, 2)
@@ -219,14 +222,16 @@ def _name_beside_date(units: list[str], i: int) -> bool:
     )
 
 
-def _listed_datelines(units: list[str], start: int, end: int) -> frozenset[str]:
-    """Datelines that are only ever entries of a list: runs of at least three of one shape, a
-    few lines apart, with at least three different dates (a comment section, a teaser list,
-    a monthly archive). A run never crosses the edges of the article block [start, end) nor
-    changes shape, so the article's own dateline beside a list is not taken for an entry."""
+def _listed_datelines(units: list[str], start: int, end: int, lo: int, hi: int) -> frozenset[str]:
+    """Datelines of units[lo:hi] that are only ever entries of a list: runs of at least three
+    of one shape, a few lines apart, with at least three different dates (a comment section,
+    a teaser list, a monthly archive). A run never crosses the edges of the article block
+    [start, end) nor changes shape, so the article's own dateline beside a list is not taken
+    for an entry. Only the lines a date may be taken from, and their neighbours, are read."""
     runs: list[list[int]] = []
     last, kind = -_LIST_GAP - 1, None
-    for i, unit in enumerate(units):
+    for i in range(lo, hi):
+        unit = units[i]
         found = len(unit) <= _DATELINE_MAX_CHARS and _DIGIT_RE.search(unit) and find_dateline(unit)
         if not found:
             continue
