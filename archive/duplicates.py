@@ -37,8 +37,8 @@ def near_copy(body_text: str, *, exclude: int | None = None) -> Copy | None:
     best = None
     for pk, text, lead in Article.objects.filter(pk__in=list(ids)).values_list(
             "pk", "body_text", "duplicate_of_id").order_by("pk"):
-        score = similarity.containment(hashes, similarity.shingles(text))
-        if score >= similarity.NEAR_DUPLICATE and (best is None or score > best[1]):
+        score = similarity.copy_resemblance(hashes, similarity.shingles(text))
+        if score is not None and (best is None or score > best[1]):
             best = (lead or pk, score)
     if best is None:
         return None

@@ -4,8 +4,10 @@ A text is the set of its five-word shingles (lowercased words; punctuation and s
 count). Two texts resemble each other by the share of the shorter one's shingles that the
 longer one also has (containment): a wire story reprinted with a new headline, a paragraph
 cut or a footer added keeps nearly all of its shingles, while two reports of the same event in
-their own words share a few quotes, far below the threshold. ``NEAR_DUPLICATE`` was chosen on
-the allsides set (README, "Near-duplicates").
+their own words share a few quotes, far below the threshold. A copy must also share half of
+all the two texts hold (Jaccard): pages of one site that share a long block of site furniture
+contain each other's block but little else. Both thresholds were chosen on the allsides set
+(README, "Near-copies").
 """
 
 from __future__ import annotations
@@ -13,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from collections.abc import Iterable
-
 import numpy as np
 
 SHINGLE_WORDS = 5
-NEAR_DUPLICATE = 0.8  # containment at or above which a text is a copy of the other
+NEAR_DUPLICATE = 0.8  # containment at or above which a text may be a copy of the other
+MIN_JACCARD = 0.5  # ...and the share of both texts' shingles they have in common
 BANDS, ROWS = 16, 4  # MinHash: 64 values in 16 bands of 4
 _WORD_RE = re.compile(r"\w+")
 # Fixed masks, so signatures stored by one process match those computed by another.
@@ -60,16 +61,15 @@ def containment(a: frozenset[int], b: frozenset[int]) -> float:
     return len(small & large) / len(small)
 
 
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def copy_resemblance(a: frozenset[int], b: frozenset[int]) -> float | None:
+    """The containment of two shingle sets when they are near-copies of each other, else None."""
+    score = containment(a, b)
+    return score if score >= NEAR_DUPLICATE and jaccard(a, b) >= MIN_JACCARD else None
+
+
 def resemblance(text: str, other: str) -> float:
     return containment(shingles(text), shingles(other))
-
-
-def closest(text: str, candidates: Iterable[tuple[int, str]]) -> tuple[int, float] | None:
-    """The candidate (id, text) whose text ``text`` resembles most, with the resemblance."""
-    mine = shingles(text)
-    best = None
-    for pk, other in candidates:
-        score = containment(mine, shingles(other))
-        if best is None or score > best[1]:
-            best = (pk, score)
-    return best
