@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+
 import numpy as np
 
 SHINGLE_WORDS = 5
