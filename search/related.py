@@ -64,7 +64,7 @@ def _not_copies(article: Article, candidates: list[int], rows: dict[int, Article
             continue
         if mine is None:
             mine = runs(article.body_text)
-        if similarity.containment(mine, runs(other.body_text)) < similarity.NEAR_DUPLICATE:
+        if similarity.copy_resemblance(mine, runs(other.body_text)) is None:
             kept.append(pk)
             if len(kept) == limit:
                 break
@@ -72,7 +72,7 @@ def _not_copies(article: Article, candidates: list[int], rows: dict[int, Article
 
 
 def runs(text: str) -> frozenset[tuple[str, ...]]:
-    """``similarity.shingles`` as the word runs themselves: the same containment, without
+    """``similarity.shingles`` as the word runs themselves: the same comparisons, without
     hashing each run (stable hashes are for stored signatures; this set never leaves the
     call), several times faster."""
     words = _WORD_RE.findall(text.lower())
