@@ -4,7 +4,8 @@ The key terms are the article's own words as the index holds them (stemmed), eac
 how often the article uses it (a title word counts more) times how rare it is in the archive:
 a word only this article has finds nothing, a word most articles have says nothing and costs
 the longest posting lists. The best few are ORed over the ranked fields with the search's
-field boosts and evaluated like any search, the article's own document left out.
+field boosts, each weighed by its score (a passing mention of a rare name must not outrank
+the subject), and evaluated like any search, the article's own document left out.
 """
 
 from __future__ import annotations
@@ -39,14 +40,16 @@ def related_ids(article_id: int, components: dict, *, limit: int) -> list[int]:
     terms = key_terms(searcher, components, KEY_TERMS, POSTINGS_BUDGET)
     if not terms:
         return []
-    words = Or([Term(fieldname, term, boost=FIELD_BOOSTS[fieldname])
-                for term in terms for fieldname in RANKED_FIELDS])
+    top = terms[0][1]  # each term weighs by its share of the best one's tf-idf
+    words = Or([Term(fieldname, term, boost=FIELD_BOOSTS[fieldname] * weight / top)
+                for term, weight in terms for fieldname in RANKED_FIELDS])
     matches = evaluate(searcher, AndNot(words, Term("id", str(article_id))), scored=True)
     return [pk for pk in _pks(searcher, matches.ranked(limit + 1)) if pk != article_id][:limit]
 
 
-def key_terms(searcher: Searcher, components: dict, count: int, budget: int) -> list[str]:
-    """The article's ``count`` best words by tf-idf, among those other articles also hold,
+def key_terms(searcher: Searcher, components: dict, count: int,
+              budget: int) -> list[tuple[str, float]]:
+    """The article's ``count`` best words with their tf-idf, among those other articles hold,
     whose postings together stay within ``budget`` (a better word over it is passed over
     for rarer ones): reading postings is the cost, and this bounds it at any archive size."""
     uses = _uses(components)
@@ -56,11 +59,11 @@ def key_terms(searcher: Searcher, components: dict, count: int, budget: int) -> 
     for term, tf in uses.most_common(CANDIDATES):
         df = searcher.doc_frequency("body", term) or searcher.doc_frequency("title", term)
         if 2 <= df <= ceiling:  # 1: the article alone
-            scored.append((-tf * math.log(total / df), term, df))
+            scored.append((-tf * math.log(1 + total / df), term, df))  # idf > 0
     chosen = []
-    for _, term, df in sorted(scored):
+    for score, term, df in sorted(scored):
         if df <= budget:
-            chosen.append(term)
+            chosen.append((term, -score))
             budget -= df
             if len(chosen) == count:
                 break
@@ -69,10 +72,14 @@ def key_terms(searcher: Searcher, components: dict, count: int, budget: int) -> 
 
 def _uses(components: dict) -> Counter:
     """Weighted uses of each indexed word worth searching for (no stop words, one-letter
-    words or numbers)."""
+    words or numbers). A lede that is the body's opening (a caption, a first paragraph) is
+    counted once, in the body: its words are no more the article's subject for that."""
+    texts = {name: components.get(name) or "" for name in TEXT_WEIGHTS}
+    if texts["lede"] and texts["lede"] in texts["body"]:
+        texts["lede"] = ""
     uses: Counter = Counter()
     for fieldname, weight in TEXT_WEIGHTS.items():
-        for term, positions in text_positions(components.get(fieldname) or "").items():
+        for term, positions in text_positions(texts[fieldname]).items():
             if len(term) > 1 and not term.isdigit() and term not in STEMMED_STOP_WORDS:
                 uses[term] += weight * len(positions)
     return uses
