@@ -59,6 +59,22 @@ def test_an_article_finds_the_others_on_its_subject_before_an_unrelated_one_neve
         assert harvest.pk not in found[:2]
 
 
+def test_the_subject_outranks_a_passing_mention_of_a_rare_name(
+        archive, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(
+            title="Whistleblower complaint reaches Congress",
+            body_text="The whistleblower complaint reached Congress. The whistleblower said the "
+                      "complaint was urgent, and the whistleblower's lawyers filed the complaint "
+                      "again.\n\nA delegation from Zanzibar watched the hearing.")
+        subject = make_article(title="The whistleblower speaks",
+                               body_text="The whistleblower spoke to senators in private.")
+        mention = make_article(title="Zanzibar delegation at the hearing",
+                               body_text="A delegation from Zanzibar watched the hearing.")
+    found = pks(related_articles(article, limit=5))
+    assert found.index(subject.pk) < found.index(mention.pk)
+
+
 def test_the_limit_is_kept(archive):
     pipeline, _ = archive
     assert len(related_articles(pipeline[0], limit=1)) == 1
