@@ -166,10 +166,17 @@ def search(request: SearchRequest) -> ResultPage:
     rows = Article.objects.with_related().in_bulk(found.ids)
     hits = [Hit(rows[pk], highlight(rows[pk].body_text, found.words) if parsed else None)
             for pk in found.ids if pk in rows]
+    facets = found.facets
+    if request.month:
+        # Months are alternatives: their counts (and the timeline) are taken without the
+        # month filter, so another month can be added with one click.
+        unfiltered = backend.match(replace(match_request(request, query, page=1, per_page=0),
+                                           month=()))
+        facets = {**facets, "month": unfiltered.facets.get("month", {})}
     page = ResultPage(
         request, hits, found.total, number, pages,
-        facets=_facets(found.facets, request),
-        months=sorted(found.months.items()),
+        facets=_facets(facets, request),
+        months=sorted((m, n) for m, n in facets.get("month", {}).items() if m != UNDATED),
         note=parsed.note if parsed else "",
         searched=parsed.text if parsed else "",
     )

@@ -108,3 +108,12 @@ def test_the_timeline_is_labelled_and_can_show_shares(dated, client):
     # February 2017: 2 of its 3 articles match; May: 1 of 1, the tallest bar.
     assert "2017-02: 2 of 3 articles (67%)" in html
     assert "2017-05: 1 of 1 articles (100%)" in html and "tallest bar 100%" in html
+
+
+def test_with_a_month_chosen_the_others_still_show_their_counts(dated):
+    page = search(SearchRequest(q="sanctions", month=("2017-02",)))
+    months = {f.value: (f.count, f.active) for f in page.facets["month"]}
+    assert months["2017-02"] == (2, True)
+    assert months["2017-05"] == (1, False) and months["2016-12"] == (1, False)
+    assert page.total == 2  # the results themselves stay filtered
+    assert dict(page.months)["2017-05"] == 1  # the timeline shows every month to add
