@@ -49,13 +49,21 @@ def cached(reader, what: str, build: Callable[[], Any]) -> Any:
     return value
 
 
+_last_live: frozenset[str] = frozenset()
+
+
 def forget_other_segments(searcher: Searcher) -> None:
-    """Drop what was kept for segments that are no longer in the index."""
-    live = {segment_id(leaf.reader()) for leaf, _ in leaves(searcher)}
+    """Drop what was kept for segments that are no longer in the index. The caches are
+    walked only when the set of segments changed (a commit), not on every query."""
+    global _last_live
+    live = frozenset(segment_id(leaf.reader()) for leaf, _ in leaves(searcher))
+    if live == _last_live:
+        return
     with _lock:
         for key in [k for k in _cache if k[0] not in live]:
             del _cache[key]
     POSTINGS_CACHE.forget(live)
+    _last_live = live
 
 
 def live_mask(reader) -> np.ndarray:
