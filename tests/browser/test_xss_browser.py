@@ -62,8 +62,11 @@ DOM_SCAN = r"""() => {
         found.push(`${tag}[style]`);
     }
     if (active.has(tag)) found.push(tag);
-    const ldJson = tag === 'script' && el.type === 'application/ld+json' && el.parentElement === document.head;  // data, never run
-    if (tag === 'script' && !ldJson && (!el.src || new URL(el.src).origin !== location.origin || el.text.trim()))
+    // JSON-LD in <head> is data, never run.
+    const ldJson = tag === 'script' && el.type === 'application/ld+json'
+      && el.parentElement === document.head;
+    if (tag === 'script' && !ldJson
+        && (!el.src || new URL(el.src).origin !== location.origin || el.text.trim()))
       found.push('inline or foreign script');
     if (['style', 'link', 'meta'].includes(tag) && el.closest('body')) found.push(tag + ' in body');
     if (tag === 'meta' && el.httpEquiv) found.push('meta http-equiv');
