@@ -213,11 +213,17 @@ def test_restore_force_replaces_it_and_migrates_an_older_backup(archive, tmp_pat
     with sqlite3.connect(older) as db:  # what the database looked like at archive 0001
         db.execute("DROP TABLE archive_uploaditem")
         db.execute("DROP TABLE archive_topicmembership")
+        db.execute("DROP TABLE archive_textband")
+        for (index,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                                   "tbl_name = 'archive_article' AND sql LIKE '%duplicate_of%'"):
+            db.execute(f'DROP INDEX "{index}"')
+        db.execute("ALTER TABLE archive_article DROP COLUMN duplicate_of_id")
+        db.execute("ALTER TABLE archive_article DROP COLUMN resemblance")
         db.execute("DELETE FROM django_migrations WHERE app = 'archive' AND name IN "
-                   "('0002_upload_items', '0003_topicmembership')")
+                   "('0002_upload_items', '0003_topicmembership', '0004_near_copies')")
     result = server.manage("restore", str(older), "--force")
     assert "Restored" in result.stdout and "6 articles, 6 captures" in result.stdout
-    assert "Applied 2 migrations the backup's schema lacked." in result.stdout
+    assert "Applied 3 migrations the backup's schema lacked." in result.stdout
     assert "Search index rebuilt" in result.stdout
     with read_only(server.data_dir / "dossier.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM archive_uploaditem").fetchone() == (0,)
