@@ -136,21 +136,32 @@ def zip_upload(draw) -> bytes:
         warnings.simplefilter("ignore")
         with zipfile.ZipFile(buffer, "w", method) as archive:
             for name, data in members:
-                archive.writestr(name, data)
+                archive.writestr(zipfile.ZipInfo(name, date_time=FIXED_TIME), data, method)
     data = bytearray(buffer.getvalue())
     damage = draw(st.sampled_from(["none", "none", "truncate", "flip"]))
     if damage == "truncate":
-        data = data[:draw(st.integers(0, len(data)))]
+        data = data[:_spot(draw, len(data) + 1)]
     elif damage == "flip" and data:
         for _ in range(draw(st.integers(1, 4))):
-            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+            data[_spot(draw, len(data))] = draw(st.integers(0, 255))
     return bytes(data)
+
+
+# A member's time is fixed: with the clock in it, a nested archive compresses to another size
+# from the same choices (CI saw 1,140 bytes, then 1,142), and Hypothesis refuses a strategy
+# that is not a function of its choices.
+FIXED_TIME = (2017, 2, 14, 12, 0, 0)
+
+
+def _spot(draw, size: int) -> int:
+    """A position below ``size`` drawn as a share, so the draw never depends on the size."""
+    return draw(st.integers(0, (1 << 20) - 1)) * size >> 20
 
 
 def _inner_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("a.txt", ARTICLE)
+        archive.writestr(zipfile.ZipInfo("a.txt", date_time=FIXED_TIME), ARTICLE)
     return buffer.getvalue()
 
 
