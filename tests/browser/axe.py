@@ -35,8 +35,9 @@ class Audit:
         for violation in self.violations:
             lines.append(f"  {violation['id']} [{violation.get('impact')}]: {violation['help']}")
             for node in violation["nodes"][:10]:
-                lines.append(f"    {' '.join(node['target'])}: {node.get('failureSummary', '').strip()}"
-                             .replace("\n", " "))
+                reasons = [line.strip() for line in node.get("failureSummary", "").splitlines()
+                           if line.strip() and not line.startswith("Fix ")]
+                lines.append(f"    {' '.join(node['target'])}: {reasons[0] if reasons else ''}")
         return "\n".join(lines)
 
 
