@@ -88,7 +88,7 @@ def test_lines_show_their_roles_and_the_dropped_ones(admin_client):
     assert all(counts[role] >= 1 for role in ("title", "article", "dropped"))
 
     html, response = review_page(admin_client, PAGE)
-    assert response.context["rows"][0][2]["lines"] == [tuple(line) for line in lines]
+    assert response.context["cards"][0]["notes"]["lines"] == [tuple(line) for line in lines]
     assert "What Dossier kept from this file" in html
     for role, text in lines:
         assert line_item(role, text) in html
@@ -107,14 +107,14 @@ def test_a_clear_byline_and_date_are_labelled_by_their_confidence(admin_client):
     draft = extract(PAGE, "capture.txt")
     assert draft.authors == ["Jane Roe"] and draft.published is not None
     html, response = review_page(admin_client, PAGE)
-    confidence = response.context["rows"][0][2]["confidence"]
+    confidence = response.context["cards"][0]["notes"]["confidence"]
     for field in ("title", "authors", "published"):
         value = draft.confidence[field]
         level = level_for(value)
         assert confidence[field] == {"level": level, "label": level, "reason": "", "value": value}
         assert f'<div class="conf conf-{level}" id="id_form-0-{field}_confidence" ' \
                f'title="Confidence {floatformat(value, 1)}">' in html
-        assert f'<td class="cell-{level}">' in html
+        assert f'<div class="review-field field-{field} cell-{level}">' in html
         assert f'aria-describedby="id_form-0-{field}_confidence' in html
     assert {confidence["authors"]["level"], confidence["published"]["level"]} <= {"sure", "check"}
     assert f'<span class="conf-tag">{confidence["published"]["label"]}</span>' in html
@@ -124,7 +124,7 @@ def test_a_capture_with_no_date_says_so(admin_client):
     draft = extract(NO_DATE, "capture.txt")
     assert draft.published is None and "date" not in {role for role, _ in draft.lines}
     html, response = review_page(admin_client, NO_DATE)
-    confidence = response.context["rows"][0][2]["confidence"]
+    confidence = response.context["cards"][0]["notes"]["confidence"]
     assert confidence["published"] == {"level": "empty", "label": "empty",
                                        "reason": "no date found", "value": None}
     assert '<div class="conf conf-empty" id="id_form-0-published_confidence">' in html
@@ -136,14 +136,14 @@ def test_a_capture_without_a_headline_gets_its_title_labelled_a_guess(admin_clie
     draft = extract(NO_HEADLINE, "capture.txt")
     assert draft.title and level_for(draft.confidence["title"]) == "guess"
     html, response = review_page(admin_client, NO_HEADLINE)
-    assert response.context["rows"][0][2]["confidence"]["title"]["level"] == "guess"
+    assert response.context["cards"][0]["notes"]["confidence"]["title"]["level"] == "guess"
     assert '<div class="conf conf-guess" id="id_form-0-title_confidence"' in html
     assert '<span class="conf-tag">guess</span>' in html
 
 
 def test_an_outlet_given_at_upload_is_not_rated(admin_client):
     html, response = review_page(admin_client, PAGE, outlet="RUSI")
-    assert response.context["rows"][0][2]["confidence"]["outlet"]["level"] == "given"
+    assert response.context["cards"][0]["notes"]["confidence"]["outlet"]["level"] == "given"
     assert '<span class="conf-tag">set at upload</span>' in html
 
 
@@ -168,7 +168,7 @@ def test_a_long_capture_shows_its_first_lines_and_counts_the_rest(admin_client):
     assert len(lines) > MAX_REVIEW_LINES
     assert "title" in {role for role, _ in lines}
     html, response = review_page(admin_client, LONG)
-    shown = response.context["rows"][0][2]["lines"]
+    shown = response.context["cards"][0]["notes"]["lines"]
     assert shown == [tuple(line) for line in lines[:MAX_REVIEW_LINES]]
     last_shown, first_hidden = lines[MAX_REVIEW_LINES - 1], lines[MAX_REVIEW_LINES]
     assert line_item(*last_shown) in html
@@ -187,6 +187,6 @@ def test_a_draft_staged_before_lines_were_kept_still_renders(admin_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "An Old Draft" in html
-    assert "<details" not in html
+    assert 'class="capture-lines"' not in html and "The start of its text" in html
     assert "no date found" in html  # empty fields still say so; filled unrated ones say nothing
     assert 'id="id_form-0-title_confidence"' not in html
