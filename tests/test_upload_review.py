@@ -11,7 +11,9 @@ from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
 from django.template.defaultfilters import floatformat
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from pytest_django.asserts import assertContains
@@ -413,3 +415,15 @@ def test_hostile_file_names_and_topic_names_render_as_text(admin_client):
     assert "<svg onload" not in html and SCRIPT not in html
     assert escape(f"Topic {SCRIPT}") in html
     assert f'data-file="{escape(name)}"' in html
+
+
+def test_a_file_on_another_page_costs_only_its_duplicate_check(admin_client):
+    """Cards of the page shown read their near-copies and topic matches; the forms of the other
+    pages only need to know whether they start checked (two queries: capture, then text)."""
+    counts = {}
+    for files in (15, 25):
+        staged = admin_client.post(UPLOAD, {"files": [file("batch.zip", batch_zip(files))]})
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(staged["Location"]).status_code == 200
+        counts[files] = len(queries)
+    assert counts[25] - counts[15] == 2 * 10
