@@ -427,3 +427,16 @@ def test_a_file_on_another_page_costs_only_its_duplicate_check(admin_client):
             assert admin_client.get(staged["Location"]).status_code == 200
         counts[files] = len(queries)
     assert counts[25] - counts[15] == 2 * 10
+
+
+def test_links_jump_past_a_long_menu_to_the_lines_kept(admin_client):
+    data = capture(TITLE, BYLINE, DATELINE, *PROSE, menu=[f"Section {n}" for n in range(15)],
+                   menu_joiner="\n")
+    lines = extract(data, "capture.txt").lines
+    first = {role: next(n for n, (r, _) in enumerate(lines) if r == role)
+             for role in ("title", "article")}
+    assert first["title"] >= 15
+    html, _ = review_page(admin_client, data)
+    assert f'<a href="#form-0-line-{first["title"]}">the title</a>' in html
+    assert f'<a href="#form-0-line-{first["article"]}">the article\'s first line</a>' in html
+    assert f'<li class="line-title" id="form-0-line-{first["title"]}"><span class="role">title' in html
