@@ -437,8 +437,12 @@ def mark_topic_matches(cards: list[dict], topics: list[Topic]) -> None:
         for card in cards:
             card["matched"] = {ids[slug] for slug in hits.get(card["item"].pk, ())}
     for card in cards:
-        card["topic_options"] = [(option, option.data["value"] in card["matched"])
-                                 for option in card["form"]["topics"]]
+        field = card["form"]["topics"]
+        chosen = {str(pk) for pk in field.value() or []}
+        card["topic_options"] = [
+            {"id": f"{field.auto_id}_{number}", "value": pk, "label": label,
+             "checked": str(pk) in chosen, "matched": pk in card["matched"]}
+            for number, (pk, label) in enumerate(field.field.choices)]
 
 
 def topic_components(card: dict) -> dict:
