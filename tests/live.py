@@ -92,9 +92,13 @@ class LiveServer:
         self.proc: subprocess.Popen | None = None
 
     def setup(self) -> LiveServer:
-        """`make setup` (what `make run` does before serving) and a staff account."""
-        subprocess.run(["make", "--no-print-directory", "setup"], cwd=ROOT, env=self.env,
-                       check=True, stdout=subprocess.DEVNULL)
+        """`make setup` (what `make run` does before serving) and a staff account.
+
+        make runs it with the interpreter running the tests, as `manage()` and `start()` do,
+        and installs nothing: that interpreter is set up already, in .venv or elsewhere.
+        """
+        subprocess.run(["make", "--no-print-directory", "setup", f"PY={PYTHON}", "--old-file=.venv/.runtime"],
+                       cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
         self.manage("createsuperuser", "--noinput", "--username", ADMIN_USER,
                     "--email", "editor@example.org", check=False)
         return self
