@@ -113,6 +113,10 @@ class LiveServer:
         self.proc = subprocess.Popen([GUNICORN, "-c", "gunicorn.conf.py"], cwd=ROOT,
                                      env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT)
         wait_until_serving(self.url + "/", self.proc)
+        # The port was free when chosen; a server that took it since would answer as well.
+        if f"Listening at: {self.url} ({self.proc.pid})" not in self.log():
+            self.stop()
+            raise RuntimeError(f"{self.url} answered, but not from the gunicorn started here")
         return self
 
     def stop(self) -> None:
