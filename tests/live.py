@@ -110,7 +110,8 @@ class LiveServer:
 
     def start(self, **env: str) -> LiveServer:
         log = self.log_path.open("a")
-        self.proc = subprocess.Popen([GUNICORN, "-c", "gunicorn.conf.py"], cwd=ROOT,
+        # No control socket: gunicorn's default path is one per user, shared by every server.
+        self.proc = subprocess.Popen([GUNICORN, "-c", "gunicorn.conf.py", "--no-control-socket"], cwd=ROOT,
                                      env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT)
         wait_until_serving(self.url + "/", self.proc)
         # The port was free when chosen; a server that took it since would answer as well.
