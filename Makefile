@@ -31,7 +31,10 @@ setup: $(VENV)/.runtime
 run: setup
 	DJANGO_SECURE=$${DJANGO_SECURE:-0} $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
-browser-deps:
+# Browser tests: Debian's Chromium, and axe-core (npm, pinned by tests/browser/package-lock.json).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+browser-deps: $(AXE)
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian's chromium for the browser tests"; \
@@ -39,6 +42,17 @@ browser-deps:
 	  else \
 	    echo "Browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'"; exit 1; \
 	  fi; }
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's npm for the accessibility tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else \
+	    echo "The accessibility tests need npm to install axe-core: run 'sudo apt-get install npm'"; exit 1; \
+	  fi; }
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
 
 test: $(VENV)/.dev browser-deps
 	$(PY) -m pytest

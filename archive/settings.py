@@ -5,6 +5,7 @@ generated secret key under ``var/`` beside the project, so a fresh clone runs as
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "axes",
     "archive",
     "search",
 ]
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a sign-in refused by the throttle into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -108,6 +112,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The throttle (django-axes) comes first: a locked-out sign-in is refused before any password
+# is checked. Every authenticate() call must pass the request (the admin's form does; tests use
+# force_login or pass one).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Failed sign-ins: after DOSSIER_SIGNIN_FAILURE_LIMIT failures for one account (from anywhere)
+# or from one address (whatever the accounts), sign-in is refused with a 429 until
+# DOSSIER_SIGNIN_COOLOFF_SECONDS have passed since the last failure; a refused attempt counts as
+# one more. Failures are counted in the database, so every gunicorn worker sees them all.
+AXES_FAILURE_LIMIT = int(os.environ.get("DOSSIER_SIGNIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("DOSSIER_SIGNIN_COOLOFF_SECONDS", 15 * 60)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "archive.signin.locked_out"
+# The address is the socket's peer. Behind reverse proxies that append to X-Forwarded-For, set
+# DOSSIER_PROXY_COUNT to how many there are; without it that header is never believed (anyone
+# can send it, and would get fresh attempts with every made-up address).
+DOSSIER_PROXY_COUNT = int(os.environ.get("DOSSIER_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "archive.signin.client_address"
+# Lock-outs are read in the log and lifted early from the shell (manage.py axes_reset_username
+# NAME, axes_reset_ip ADDRESS), not in the admin that a locked-out editor cannot reach.
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not kept (axes would keep each, forever)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -190,8 +220,16 @@ PAGE_SIZE = 20
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Lines like gunicorn's own, so a lock-out or an error in its log says when it happened.
+    "formatters": {"stamped": {"format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+                               "datefmt": "%Y-%m-%d %H:%M:%S %z"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "stamped"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # axes says something at INFO on every start and every sign-in; its warnings (failures,
+        # lock-outs) stay, and archive.signin logs each refused sign-in with account and address.
+        "axes": {"level": "WARNING"},
+    },
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -14,9 +14,12 @@ from collections.abc import Iterator
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from archive import duplicates
@@ -30,10 +33,12 @@ from archive.importing import (
     find_duplicate,
     save_draft,
 )
-from archive.ingest import IngestError
+from archive.ingest import IngestError, http_url
 from archive.ingest.dates import parse_date as parse_date_text
 from archive.ingest.pipeline import megabytes
-from archive.models import DatePrecision, Topic, UploadItem, iso_date
+from archive.models import DatePrecision, Topic, UploadItem, format_date, iso_date
+from search.backends import get_backend
+from search.membership import saved_queries
 from search.outbox import drains_deferred
 
 
@@ -58,9 +63,10 @@ class UploadForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 8}))
     outlet = forms.CharField(required=False, max_length=200,
                              help_text="Optional: the outlet of every article in this upload.")
-    topics = forms.ModelMultipleChoiceField(Topic.objects.all(), required=False,
-                                            widget=forms.CheckboxSelectMultiple,
-                                            help_text="Optional: pin every article to these topics.")
+    topics = forms.ModelMultipleChoiceField(
+        Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Optional: these topics start checked on every article's card; you can change "
+                  "them article by article when you review.")
 
     def clean(self):
         cleaned = super().clean()
@@ -85,17 +91,37 @@ def format_date_input(draft) -> str:
     return iso_date(draft.published, draft.date_precision) or ""
 
 
+# What the review page says once, at its top, rather than under the field of every card; each
+# field it concerns points at it (aria-describedby), so a screen reader hears it with the field.
+HINTS = {
+    "authors": ("review-hint-authors",
+                "Separate several names with “;”. Leave the field empty if the author is unknown."),
+    "published": ("review-hint-date",
+                  "Write 2017-02-22, 2017-02, 2017 or “February 2017”: what you write sets the "
+                  "precision (day, month or year). Leave it empty if the date is unknown."),
+    "topics": ("review-hint-topics",
+               "A checked topic lists the article: it is pinned there, as on the article's admin "
+               "page. A topic marked “its text matches” lists it anyway, by the topic's saved "
+               "query, whether checked or not."),
+}
+
+
 class ReviewForm(forms.Form):
-    """One draft's corrections."""
+    """One draft's corrections and topics; the topics to offer are passed in, read once a page."""
 
     item = forms.IntegerField(widget=forms.HiddenInput)
     include = forms.BooleanField(required=False, initial=True, label="Import")
     title = forms.CharField(max_length=500)
-    authors = forms.CharField(required=False, max_length=1000,
-                              help_text="Separate names with ';'. Leave empty if unknown.")
+    authors = forms.CharField(required=False, max_length=1000)
     outlet = forms.CharField(required=False, max_length=200)
-    published = forms.CharField(required=False, max_length=40, label="Date",
-                                help_text="2017-02-22, 2017-02 or 2017; empty if unknown.")
+    published = forms.CharField(required=False, max_length=40, label="Date")
+    source_url = forms.CharField(required=False, max_length=2000, label="Source URL")
+    topics = forms.TypedMultipleChoiceField(coerce=int, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = [(t.pk, t.name) for t in topics]
 
     def clean_published(self):
         return parse_date(self.cleaned_data["published"])
@@ -103,8 +129,27 @@ class ReviewForm(forms.Form):
     def clean_authors(self):
         return [n.strip() for n in re.split(r"[;\n]", self.cleaned_data["authors"]) if n.strip()]
 
+    def clean_source_url(self):
+        value = self.cleaned_data["source_url"].strip()
+        if value and not http_url(value):
+            raise forms.ValidationError(
+                "Give the page's full address, starting with http:// or https://, or leave it empty.")
+        return value
+
 
 ReviewFormSet = forms.formset_factory(ReviewForm, extra=0)
+
+REVIEW_PAGE_SIZE = 10  # cards a page; a bigger batch is paged, its forms carried along hidden
+REVIEW_ORPHANS = 3  # a last page this short joins the one before it
+OPEN_UP_TO = 3  # a batch this small shows its cards open; a bigger one as summary lines
+
+
+class PagerForm(forms.Form):
+    """The review page's paging buttons: ``show`` another page, sent from ``page``. A submit
+    without ``show`` (the Import button, or Enter in a field) confirms."""
+
+    show = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1)
 
 
 def upload_url(batch=None, done=False) -> str:
@@ -188,6 +233,12 @@ def extras_for(draft, extras) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def review(request, admin_context, batch):
+    """Every pending draft of a batch as one formset, shown a page of cards at a time.
+
+    Paging is a POST of the whole formset: the forms of the other pages travel as hidden
+    fields, so what an editor changed on one page is kept while they look at another, and the
+    Import button confirms every page's decisions at once, in one transaction.
+    """
     items = list(UploadItem.objects.filter(batch=batch))
     if not items:
         messages.error(request, "That upload does not exist (or was cleaned up).")
@@ -195,31 +246,83 @@ def review(request, admin_context, batch):
     pending = [i for i in items if i.status == UploadItem.Status.PENDING]
     if not pending:
         return redirect(upload_url(batch, done=True))
+    topics = list(Topic.objects.all())
     notes = [review_notes(item) for item in pending]
-    formset = ReviewFormSet(request.POST if request.method == "POST" else None,
-                            initial=[review_initial(i, n) for i, n in zip(pending, notes, strict=True)])
-    if request.method == "POST" and formset.is_valid():
-        confirm_batch([form.cleaned_data for form in formset], batch, request.user)
-        return redirect(upload_url(batch, done=True))
-    if request.method == "POST" and formset.total_form_count() != len(pending):
+    posted = request.POST if request.method == "POST" else None
+    formset = ReviewFormSet(posted, form_kwargs={"topics": topics},
+                            initial=[review_initial(i, n, topics)
+                                     for i, n in zip(pending, notes, strict=True)])
+    pages = Paginator(range(len(pending)), REVIEW_PAGE_SIZE, orphans=REVIEW_ORPHANS)
+    page = ReviewPage(request, admin_context, formset, pending, notes, items, topics)
+    if posted is None:
+        return page.render(pages.page(1))
+    if not in_step(formset, pending):
         messages.warning(request, "That review page was out of date (part of the upload was "
                                   "already confirmed). Here is what is still waiting.")
         return redirect(upload_url(batch))
-    rows = list(zip(formset, pending, notes, strict=True))
-    for form, _, note in rows:
-        note["cells"] = review_cells(form, note)
-    return render(request, "admin/archive/article/review.html", {
-        **admin_context, "title": "Review the articles before importing", "formset": formset,
-        "rows": rows, "refused": [i for i in items if i.status == UploadItem.Status.REFUSED],
-    })
+    pager = PagerForm(posted)
+    if not pager.is_valid() or (pager.cleaned_data["show"] or 1) > pages.num_pages:
+        messages.error(request, "There is no such page of this review. Here is the first page, "
+                                "with everything you changed kept.")
+        return page.render(pages.page(1), status=400)
+    if pager.cleaned_data["show"]:
+        leaving = pages.page(min(pager.cleaned_data["page"] or 1, pages.num_pages))
+        if all(formset[i].is_valid() for i in leaving.object_list):
+            return page.render(pages.page(pager.cleaned_data["show"]))
+        messages.error(request, "Correct the marked fields before moving on to other files.")
+        return page.render(leaving)
+    if formset.is_valid():
+        confirm_batch([form.cleaned_data for form in formset], batch, request.user)
+        return redirect(upload_url(batch, done=True))
+    wrong = [pending[n].file_name for n, form in enumerate(formset) if form.errors]
+    first = next(n for n, form in enumerate(formset) if form.errors)
+    messages.error(request, f"Nothing was imported: {len(wrong)} file{pluralize(len(wrong))} "
+                            f"need{'' if len(wrong) > 1 else 's'} a correction "
+                            f"({', '.join(wrong)}). The first is shown.")
+    return page.render(pages.page(min(first // REVIEW_PAGE_SIZE + 1, pages.num_pages)))
 
 
-def review_initial(item: UploadItem, notes: dict) -> dict:
-    """The form as extraction filled it in; a duplicate starts unchecked."""
-    draft = notes["draft"]
+def in_step(formset, pending: list[UploadItem]) -> bool:
+    """Whether a posted review holds exactly the items still pending, in their order."""
+    return (formset.management_form.is_valid() and formset.total_form_count() == len(pending)
+            and all(str(form["item"].value()) == str(item.pk)
+                    for form, item in zip(formset, pending, strict=True)))
+
+
+class ReviewPage:
+    """One page of a review: its cards open or as summary lines, every other form hidden."""
+
+    def __init__(self, request, admin_context, formset, pending, notes, items, topics):
+        self.request, self.admin_context, self.formset = request, admin_context, formset
+        self.pending, self.notes, self.items, self.topics = pending, notes, items, topics
+
+    def render(self, page, status: int = 200):
+        shown = set(page.object_list)
+        open_all = len(self.pending) <= OPEN_UP_TO
+        cards = [review_card(self.formset[n], self.pending[n], self.notes[n], open_all)
+                 for n in page.object_list]
+        mark_topic_matches(cards, self.topics)
+        hidden = [f for n, f in enumerate(self.formset) if n not in shown]
+        pages = page.paginator
+        return render(self.request, "admin/archive/article/review.html", {
+            **self.admin_context, "title": "Review the articles before importing",
+            "formset": self.formset, "cards": cards, "page": page, "hidden_forms": hidden,
+            "hidden_checked": sum(bool(form["include"].value()) for form in hidden),
+            "page_links": [(n, pages.page(n).start_index(), pages.page(n).end_index())
+                           for n in pages.page_range],
+            "hints": HINTS, "has_topics": bool(self.topics),
+            "refused": [i for i in self.items if i.status == UploadItem.Status.REFUSED],
+        }, status=status)
+
+
+def review_initial(item: UploadItem, notes: dict, topics: list[Topic]) -> dict:
+    """The form as extraction filled it in; a duplicate starts unchecked, and the topics chosen
+    on the upload form (those that still exist) start checked."""
+    draft, known = notes["draft"], {t.pk for t in topics}
     return {"item": item.pk, "include": notes["duplicate"] is None, "title": draft.title,
             "authors": "; ".join(draft.authors), "outlet": draft.outlet or "",
-            "published": format_date_input(draft)}
+            "published": format_date_input(draft), "source_url": draft.source_url,
+            "topics": [pk for pk in item.draft.get("batch_topics", []) if pk in known]}
 
 
 def without_extras(data: dict) -> dict:
@@ -229,9 +332,11 @@ def without_extras(data: dict) -> dict:
 # The fields ingest rates, with what the review page says when it found nothing for one.
 RATED_FIELDS = {"title": "no title found", "authors": "no author found",
                 "outlet": "no outlet found", "published": "no date found"}
+CARD_FIELDS = ["title", "authors", "outlet", "published", "source_url"]
 LINE_ROLES = ("title", "byline", "date", "article", "dropped")
 MAX_REVIEW_LINES = 300  # a long capture shows its first lines and says how many more it has
 MAX_LINE_CHARS = 1000
+JUMP_PAST = 10  # about the lines the list shows unscrolled
 
 
 def review_notes(item: UploadItem) -> dict:
@@ -247,8 +352,7 @@ def review_notes(item: UploadItem) -> dict:
             "confidence": {name: field_confidence(draft, name, item.draft.get("outlet_given"))
                            for name in RATED_FIELDS},
             "lines": lines[:MAX_REVIEW_LINES], "more_lines": max(0, len(lines) - MAX_REVIEW_LINES),
-            "line_counts": counts, "duplicate": duplicate,
-            "copy": None if duplicate else duplicates.near_copy(draft.body_text)}
+            "line_counts": counts, "duplicate": duplicate}
 
 
 def valid_lines(lines) -> Iterator[tuple[str, str]]:
@@ -273,31 +377,91 @@ def field_confidence(draft, name: str, outlet_given: bool = False) -> dict | Non
     return {"level": level, "label": level, "reason": "", "value": value}
 
 
-def review_cells(form, notes: dict) -> list[tuple]:
-    """Each rated field of a review form with its confidence; the input is described by its
-    confidence note and help text, so a screen reader hears them with the field."""
-    cells = []
-    for name in RATED_FIELDS:
-        field, confidence = form[name], notes["confidence"][name]
-        described = [f"{field.auto_id}_confidence"] if confidence else []
-        described += [f"{field.auto_id}_helptext"] if field.help_text else []
-        if described:
-            form.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
-        cells.append((field, confidence))
-    return cells
+def review_card(form, item: UploadItem, notes: dict, open_all: bool) -> dict:
+    """One file's card: its fields with their confidence, what its date reads as, what to look
+    at (shown on the summary line of a closed card), and the near-copy it would be."""
+    fields = {name: card_field(form, name, notes["confidence"].get(name)) for name in CARD_FIELDS}
+    unsure = [form[name].label.lower() for name, c in notes["confidence"].items()
+              if c and c["level"] in ("check", "guess", "empty")]
+    errors = form.is_bound and bool(form.errors)
+    return {"form": form, "item": item, "notes": notes, "fields": fields, "unsure": unsure,
+            "reads": read_date(form["published"].value()), "open": open_all or errors,
+            "authors": [n.strip() for n in re.split(r"[;\n]", form["authors"].value() or "")
+                        if n.strip()],
+            "copy": None if notes["duplicate"] else duplicates.near_copy(notes["draft"].body_text),
+            "matched": set(), **landmarks(notes["lines"])}
+
+
+def landmarks(lines: list[tuple[str, str]]) -> dict:
+    """The first line of each kept role, for links that jump past a menu's dropped lines to it;
+    none when every one of them is near the top of the list anyway."""
+    first = {}
+    for number, (role, _) in enumerate(lines):
+        if role in ("title", "byline", "date", "article"):
+            first.setdefault(role, number)
+    if max(first.values(), default=0) < JUMP_PAST:
+        return {"landmarks": [], "landmark_lines": set()}
+    return {"landmarks": sorted(first.items(), key=lambda pair: pair[1]),
+            "landmark_lines": set(first.values())}
+
+
+def card_field(form, name: str, confidence: dict | None) -> dict:
+    """A field with its confidence; the input is described by that note, the page's hint for
+    it, what its date reads as, and its errors, so a screen reader hears them with the field."""
+    field = form[name]
+    described = [f"{field.auto_id}_confidence"] if confidence else []
+    described += [HINTS[name][0]] if name in HINTS else []
+    described += [f"{field.auto_id}_reads"] if name == "published" else []
+    described += [f"{field.auto_id}_error"] if form.is_bound and field.errors else []
+    if described:
+        form.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
+    return {"name": name, "field": field, "conf": confidence}
+
+
+def read_date(text) -> dict | None:
+    """What a date field's text means and at what precision, or None when it cannot be read."""
+    try:
+        value, precision = parse_date(text or "")
+    except forms.ValidationError:
+        return None
+    return {"date": format_date(value, precision), "precision": precision}
+
+
+def mark_topic_matches(cards: list[dict], topics: list[Topic]) -> None:
+    """Mark on each card the topics whose saved query its text matches, with the title, authors
+    and outlet as the form now has them: the article is listed there whatever is checked."""
+    queries = saved_queries(topics)
+    if queries and cards:
+        hits = get_backend().topic_hits([topic_components(card) for card in cards], queries)
+        ids = {t.slug: t.pk for t in topics}
+        for card in cards:
+            card["matched"] = {ids[slug] for slug in hits.get(card["item"].pk, ())}
+    for card in cards:
+        card["topic_options"] = [(option, option.data["value"] in card["matched"])
+                                 for option in card["form"]["topics"]]
+
+
+def topic_components(card: dict) -> dict:
+    """The part of ``Article.index_components()`` a topic query reads, for a draft."""
+    draft, form = card["notes"]["draft"], card["form"]
+    outlet = (form["outlet"].value() or "").strip()
+    return {"id": card["item"].pk, "title": form["title"].value() or "", "lede": draft.lede,
+            "body": draft.body_text, "authors": [slugify(n) for n in card["authors"]],
+            "author_names": card["authors"], "outlet": slugify(outlet), "outlet_name": outlet}
 
 
 def confirm_batch(rows: list[dict], batch, user) -> None:
     """Import a reviewed batch in one transaction: a crash or error midway imports none of it
     (the review page still shows the whole batch), and the index gets one commit for it."""
+    topics = Topic.objects.in_bulk()
     with drains_deferred(), transaction.atomic():
         for number, data in enumerate(rows):
-            confirm_item(data, batch, user)
+            confirm_item(data, batch, user, [topics[pk] for pk in data["topics"] if pk in topics])
             if number == 0:
                 crash_point("upload.confirming")
 
 
-def confirm_item(data: dict, batch, user) -> None:
+def confirm_item(data: dict, batch, user, topics: list[Topic]) -> None:
     """Import one reviewed item, once: the status change and the article share a transaction."""
     with transaction.atomic():
         item = UploadItem.objects.select_for_update().filter(
@@ -310,9 +474,8 @@ def confirm_item(data: dict, batch, user) -> None:
         published, precision = data["published"]
         draft = corrected(draft_from_json(without_extras(item.draft)),
                           title=data["title"].strip(), authors=data["authors"],
-                          outlet=data["outlet"].strip() or None,
+                          outlet=data["outlet"].strip() or None, source_url=data["source_url"],
                           published=published, date_precision=precision)
-        topics = list(Topic.objects.filter(pk__in=item.draft.get("batch_topics", [])))
         outcome = save_draft(draft, bytes(item.content), item.file_name,
                              Batch(topics=topics, user=user))
         item.status = (UploadItem.Status.IMPORTED if outcome.status == "imported"

@@ -2,8 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.utils.functional import lazy
 from django.views.decorators.http import conditional_page, require_safe
+from django.views.generic import RedirectView
 
 from archive import feeds, views
 from archive.sitemaps import SITEMAPS
@@ -63,6 +66,7 @@ follow_patterns = [
     path("sitemap-<section>.xml", polled(sitemap_views.sitemap), {"sitemaps": SITEMAPS},
          name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("icons/favicon.ico")), name="favicon"),
 ]
 
 urlpatterns = [

@@ -114,7 +114,8 @@ def test_duplicates_and_junk_are_reported_and_the_rest_imports(admin_client):
     content = response.content.decode()
     assert "photo.txt" in content and "Refused" in content
     assert "Duplicate of" in content
-    include = {item.file_name: form.initial["include"] for form, item, _ in response.context["rows"]}
+    include = {card["item"].file_name: card["form"].initial["include"]
+               for card in response.context["cards"]}
     assert include == {"again.txt": False, "new.txt": True}
     done = admin_client.post(response.redirect_chain[-1][0], review_post(response), follow=True)
     content = done.content.decode()

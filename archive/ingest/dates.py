@@ -242,7 +242,9 @@ def find_dateline(line: str) -> FoundDate | None:
         return found
     for match in _date_matches(line):
         before = line[: match.start()]
-        if not _is_label(before) or _in_range(match):
+        # Copied text loses the space between a byline and the date beside it ("Jane
+        # Roe22. Februar 2020"), as it does after "von"; the label then ends in a letter.
+        if not _is_label(before + " " if before[-1:].isalpha() else before) or _in_range(match):
             continue
         found = _to_found(match, two_digit_year=bool(_INTRODUCED_RE.search(before)))
         if found:

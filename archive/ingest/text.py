@@ -28,7 +28,7 @@ from .draft import Draft
 from .errors import IngestError
 from .language import detect, language_code, stop_words
 from .outlets import find_outlet
-from .residue import is_stop_line, residue_mask
+from .residue import is_residue_line, is_stop_line, residue_mask
 from .sanitize import text_to_html
 
 _BLANK_LINES_RE = re.compile(r"\n\s*\n")
@@ -92,7 +92,7 @@ def _read_page(text: str, *, learned: bool = True) -> tuple[list[str], list[bool
     mask = residue_mask(units)
     # The article's language shows in its prose lines, not in an English menu around it.
     language, density = detect("\n".join(u for u in units if u.count(" ") >= 7) or text)
-    lines = classify(units, mask, stop_words(language or "English"), alone)
+    lines = classify(units, _junk(units, mask), stop_words(language or "English"), alone)
     start, end = article_block(lines)
     if end == 0:  # no line reads as prose (a short note): the whole capture is the candidate
         start, end = 0, len(units)
@@ -100,6 +100,21 @@ def _read_page(text: str, *, learned: bool = True) -> tuple[list[str], list[bool
         start, end, drop = line_model.refine(lines, start, end)
         mask = [m or i in drop for i, m in enumerate(mask)]
     return units, mask, lines, start, end, language_code(language, density)
+
+
+def _junk(units: list[str], mask: list[bool]) -> list[bool]:
+    """Residue to the classifier: the mask, except a headline that ends a breadcrumb trail.
+
+    A page prints a line twice for an image's alt text and caption, and for a headline that
+    is also the last item of the breadcrumb trail above it (short items: "Home", "Presse",
+    then the headline, then the headline again). The second copy of such a pair stays a
+    line the headline ranker can choose; the mask still keeps both copies out of the body."""
+    junk = list(mask)
+    for i in range(2, len(units)):
+        if (junk[i] and units[i] == units[i - 1] and len(units[i - 2].split()) <= 3
+                and not is_residue_line(units[i]) and not is_stop_line(units[i])):
+            junk[i] = False
+    return junk
 
 
 def title_vectors(text: str) -> dict[int, tuple[list[float], str]]:

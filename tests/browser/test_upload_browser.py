@@ -36,10 +36,10 @@ def test_upload_review_correct_confirm_and_search(live_url, page, screenshot, tm
     page.click("input[value='Extract and review']")
 
     assert "junk.txt" in page.locator(".errorlist").first.inner_text()
-    rows = page.locator("tr.review-row")
+    rows = page.locator("section.review-row")
     assert rows.count() == 2
-    assert "Duplicate of" in page.locator("tr[data-file='duplicate.txt']").inner_text()
-    new_row = page.locator("tr[data-file='new-start.txt']")
+    assert "Duplicate of" in page.locator("section[data-file='duplicate.txt']").inner_text()
+    new_row = page.locator("section[data-file='new-start.txt']")
     assert new_row.locator("input[name$='-title']").input_value() == (
         "Arms Control After New START: What Moscow Wants")
     new_row.locator("input[name$='-authors']").fill("Jonathan Example")

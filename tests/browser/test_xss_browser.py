@@ -249,8 +249,8 @@ def admin_upload(page, base: str, folder: Path) -> dict:
     page.goto(base + "/admin/archive/article/upload/")
     page.set_input_files("#id_files", [str(folder / name) for name in names])
     page.click("input[value='Extract and review']")
-    page.wait_for_selector("tr.review-row")
-    rows = page.locator("tr.review-row")
+    page.wait_for_selector("section.review-row")
+    rows = page.locator("section.review-row")
     review_rows = rows.count()
     files = [rows.nth(i).get_attribute("data-file") for i in range(review_rows)]
     for i in range(review_rows):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from archive.ingest import extract
 from archive.ingest.dates import (
     PUBLISHED,
     UPDATED,
@@ -309,3 +310,20 @@ def test_a_datelines_label_says_which_date_it_gives(line, role):
 )
 def test_a_time_and_zone_before_the_date(line, expected, prefix):
     assert find_dateline(line) == (expected, "day", prefix, "")
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Jane Roeder22. Februar 2020", datetime.date(2020, 2, 22)),
+    ("JANE ROEDER3.11.2023", datetime.date(2023, 11, 3)),
+])
+def test_a_byline_glued_to_its_date_is_still_a_dateline(line, expected):
+    """Copied text drops the space between a byline's name and the date beside it."""
+    found = find_dateline(line)
+    assert found is not None and found.date == expected and found.prefix.casefold() == "jane roeder"
+
+
+def test_a_glued_byline_and_date_give_the_author_and_the_date():
+    text = ("Menu\n\nTalks on the Pipeline Resume in Minsk\n\nJane Roeder22. Februar 2020\n\n"
+            + "The negotiators met again on Tuesday and agreed to keep talking about the border. " * 4)
+    draft = extract(text.encode(), "x.txt")
+    assert draft.authors == ["Jane Roeder"] and draft.published == datetime.date(2020, 2, 22)
