@@ -1,12 +1,22 @@
-"""pytest bootstrap: every test run gets its own data directory, so no test touches var/.
+"""pytest bootstrap: every test process gets its own data directory, so no test touches var/
+and no two xdist workers share a database, index or static root.
 
-This lives at the root because it must run before pytest-django reads the settings.
+This lives at the root because it must run before pytest-django reads the settings. An xdist
+worker inherits the environment of the process that started it, DJANGO_SETTINGS_MODULE
+included, so its pytest-django reads the settings before this file runs there: the worker's
+directory is put into its environment by `pytest_xdist_setupnodes`, before it starts.
 """
 
 import os
 import tempfile
 
-os.environ["DOSSIER_DATA_DIR"] = tempfile.mkdtemp(prefix="dossier-test-")
+import pytest
+
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    if f"dossier-test-{worker}-" not in os.environ.get("DOSSIER_DATA_DIR", ""):
+        raise RuntimeError(f"xdist worker {worker} started without a data directory of its own")
+else:
+    os.environ["DOSSIER_DATA_DIR"] = tempfile.mkdtemp(prefix="dossier-test-")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "x" * 50)
 os.environ["DJANGO_SECURE"] = "0"
 os.environ["DJANGO_SETTINGS_MODULE"] = "archive.settings"
@@ -17,3 +27,10 @@ def pytest_configure():
     import django
 
     django.setup()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """Give each xdist worker a data directory of its own, in its environment from the start."""
+    for spec in specs:
+        spec.env["DOSSIER_DATA_DIR"] = tempfile.mkdtemp(prefix=f"dossier-test-{spec.id}-")

@@ -92,9 +92,13 @@ class LiveServer:
         self.proc: subprocess.Popen | None = None
 
     def setup(self) -> LiveServer:
-        """`make setup` (what `make run` does before serving) and a staff account."""
-        subprocess.run(["make", "--no-print-directory", "setup"], cwd=ROOT, env=self.env,
-                       check=True, stdout=subprocess.DEVNULL)
+        """`make setup` (what `make run` does before serving) and a staff account.
+
+        make runs it with the interpreter running the tests, as `manage()` and `start()` do,
+        and installs nothing: that interpreter is set up already, in .venv or elsewhere.
+        """
+        subprocess.run(["make", "--no-print-directory", "setup", f"PY={PYTHON}", "--old-file=.venv/.runtime"],
+                       cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
         self.manage("createsuperuser", "--noinput", "--username", ADMIN_USER,
                     "--email", "editor@example.org", check=False)
         return self
@@ -106,9 +110,14 @@ class LiveServer:
 
     def start(self, **env: str) -> LiveServer:
         log = self.log_path.open("a")
-        self.proc = subprocess.Popen([GUNICORN, "-c", "gunicorn.conf.py"], cwd=ROOT,
+        # No control socket: gunicorn's default path is one per user, shared by every server.
+        self.proc = subprocess.Popen([GUNICORN, "-c", "gunicorn.conf.py", "--no-control-socket"], cwd=ROOT,
                                      env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT)
         wait_until_serving(self.url + "/", self.proc)
+        # The port was free when chosen; a server that took it since would answer as well.
+        if f"Listening at: {self.url} ({self.proc.pid})" not in self.log():
+            self.stop()
+            raise RuntimeError(f"{self.url} answered, but not from the gunicorn started here")
         return self
 
     def stop(self) -> None:

@@ -27,8 +27,14 @@ def live_url():
         yield server.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, for one test module at a time.
+
+    While Playwright's sync API is connected it marks an asyncio loop as running in this
+    thread, and Django refuses ORM calls then (SynchronousOnlyOperation). Closing it with the
+    module lets whatever test runs next in this process use the database, in any order.
+    """
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
