@@ -7,6 +7,7 @@ included, so its pytest-django reads the settings before this file runs there: t
 directory is put into its environment by `pytest_xdist_setupnodes`, before it starts.
 """
 
+import atexit
 import os
 import tempfile
 
@@ -17,6 +18,14 @@ if worker := os.environ.get("PYTEST_XDIST_WORKER"):
         raise RuntimeError(f"xdist worker {worker} started without a data directory of its own")
 else:
     os.environ["DOSSIER_DATA_DIR"] = tempfile.mkdtemp(prefix="dossier-test-")
+if os.environ.get("DOSSIER_TEST_DATABASE") == "postgres" and not worker:
+    # One throwaway server for the whole run; each xdist worker inherits DATABASE_URL and gets
+    # its own test database on it (pytest-django names them test_dossier_gw0, ...).
+    from tests.pg import PostgresServer
+
+    _postgres = PostgresServer().start()
+    atexit.register(_postgres.stop)
+    os.environ["DATABASE_URL"] = _postgres.url("dossier")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "x" * 50)
 os.environ["DJANGO_SECURE"] = "0"
 os.environ["DJANGO_SETTINGS_MODULE"] = "archive.settings"
