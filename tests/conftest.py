@@ -1,5 +1,7 @@
 """Shared fixtures (the data directory itself is set in the root conftest.py)."""
 
+import os
+
 import pytest
 
 
@@ -21,8 +23,9 @@ def plain_static_storage(settings):
     settings.WHITENOISE_AUTOREFRESH = True
 
 
-# Every engine behind search.backends runs the whole suite: a new engine adds its name here.
-SEARCH_BACKENDS = ["whoosh"]
+# Every engine behind search.backends runs the whole suite. Which engines this run uses comes
+# from DOSSIER_TEST_SEARCH_BACKENDS (comma-separated; `make test` names them per database).
+SEARCH_BACKENDS = os.environ.get("DOSSIER_TEST_SEARCH_BACKENDS", "whoosh").split(",")
 
 
 @pytest.fixture(autouse=True, params=SEARCH_BACKENDS)
