@@ -121,9 +121,13 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
+        """Stop gently; a server still busy after gunicorn's 30 s graceful stop is killed."""
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=30)
+            try:
+                self.proc.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                self.kill_all()
         self.proc = None
 
     def kill_all(self) -> None:
