@@ -56,7 +56,8 @@ def free_port() -> int:
 
 def server_env(data_dir: Path, port: int, **extra: str) -> dict:
     """The environment of a server on its own data directory (nothing of the caller's leaks)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DOSSIER_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "DOSSIER_")) and k != "DATABASE_URL"}
     env.update({
         "DOSSIER_DATA_DIR": str(data_dir), "DJANGO_SECURE": "0", "PORT": str(port),
         "HOST": "127.0.0.1", "WEB_CONCURRENCY": "2", "GUNICORN_ACCESSLOG": "",
@@ -80,13 +81,49 @@ def wait_until_serving(url: str, proc: subprocess.Popen, timeout: float = 60) ->
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
-class LiveServer:
-    """One archive on disk and the gunicorn serving it; restartable on the same data."""
+def own_database(server_url: str) -> str:
+    """A new, empty database on the PostgreSQL server of ``server_url``, for one live server
+    (xdist workers each run their own, and two must never migrate one database at once)."""
+    import psycopg
 
-    def __init__(self, *, workers: int = 2, data_dir: Path | None = None, **env: str):
+    parts = urllib.parse.urlsplit(server_url)
+    name = f"live_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{name}"')
+    return parts._replace(path=f"/{name}").geturl()
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
+def on_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+class LiveServer:
+    """One archive on disk and the gunicorn serving it; restartable on the same data.
+
+    On a PostgreSQL run (DATABASE_URL set by the root conftest) the archive is a database of
+    its own on that server, made here and dropped by ``remove()``; ``database_url`` names
+    another one to serve instead (two servers, one archive).
+    """
+
+    def __init__(self, *, workers: int = 2, data_dir: Path | None = None,
+                 database_url: str | None = None, **env: str):
         self.data_dir = data_dir or Path(tempfile.mkdtemp(prefix="dossier-live-"))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.own_database = None
+        if database_url is None and on_postgres():
+            database_url = self.own_database = own_database(os.environ["DATABASE_URL"])
+        if database_url:
+            # Servers sharing a database share its sessions: one key for all, not one per data dir.
+            env = {"DATABASE_URL": database_url, "DJANGO_SECRET_KEY": "live-test-" + "k" * 50, **env}
         self.env = server_env(self.data_dir, self.port, WEB_CONCURRENCY=str(workers), **env)
         self.log_path = self.data_dir / "gunicorn.log"
         self.proc: subprocess.Popen | None = None
@@ -161,6 +198,9 @@ class LiveServer:
             (ROOT / "test-artifacts").mkdir(exist_ok=True)
             shutil.copy(self.log_path, ROOT / "test-artifacts" / f"gunicorn-{self.data_dir.name}.log")
         shutil.rmtree(self.data_dir, ignore_errors=True)
+        if self.own_database:
+            drop_database(self.own_database)
+            self.own_database = None
 
     def __enter__(self) -> LiveServer:
         return self

@@ -7,11 +7,16 @@ from archive import similarity
 
 
 def store_bands(apps, schema_editor):
-    """Bands for the articles already stored, so a new upload finds its earlier copies."""
+    """Bands for the articles already stored, so a new upload finds its earlier copies.
+
+    Only in the database being migrated: ``migrate --database`` (move_archive) must not write
+    bands into the default one."""
     Article, TextBand = apps.get_model("archive", "Article"), apps.get_model("archive", "TextBand")
+    db = schema_editor.connection.alias
     last = 0
-    while batch := list(Article.objects.filter(pk__gt=last).order_by("pk").only("pk", "body_text")[:500]):
-        TextBand.objects.bulk_create(
+    while batch := list(Article.objects.using(db).filter(pk__gt=last).order_by("pk")
+                        .only("pk", "body_text")[:500]):
+        TextBand.objects.using(db).bulk_create(
             TextBand(article_id=article.pk, value=key) for article in batch
             for key in similarity.bands(similarity.shingles(article.body_text)))
         last = batch[-1].pk
