@@ -1,5 +1,5 @@
-"""DOSSIER_CACHE_URL: one cache per process by default, or one that several app servers share
-(a table in the database, or Redis), and page caches that are safe to share."""
+"""What several app servers share: the page cache (DOSSIER_CACHE_URL: one per process by
+default, or a table in the database, or Redis) and the secret key."""
 
 import json
 import os
@@ -188,3 +188,35 @@ def test_every_page_cache_round_trips_through_a_shared_cache(seeded, database_ca
         cursor.execute("SELECT COUNT(*) FROM dossier_cache")
         assert cursor.fetchone()[0] == len(keys)
     assert visit_caching_pages(client) == first  # served from the shared cache, unchanged
+
+
+# The secret key: every server must sign with the same one.
+
+def secret_key_of(env: dict) -> subprocess.CompletedProcess:
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "archive.settings",
+                               **env})
+
+
+def test_a_shared_database_without_a_secret_key_is_refused(tmp_path):
+    done = secret_key_of({"DOSSIER_DATA_DIR": str(tmp_path),
+                          "DATABASE_URL": "postgres://dossier@127.0.0.1:5432/dossier"})
+    assert done.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY is not set." in done.stderr
+    assert "every app server must share one secret key" in done.stderr
+    assert not (tmp_path / "secret_key").exists()  # no key of its own to differ from the others'
+
+
+def test_a_shared_database_uses_the_given_secret_key(tmp_path):
+    key = "one-key-for-every-server-" + "q" * 40
+    done = secret_key_of({"DOSSIER_DATA_DIR": str(tmp_path), "DJANGO_SECRET_KEY": key,
+                          "DATABASE_URL": "postgres://dossier@127.0.0.1:5432/dossier"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == key and not (tmp_path / "secret_key").exists()
+
+
+def test_sqlite_still_generates_its_own_secret_key(tmp_path):
+    done = secret_key_of({"DOSSIER_DATA_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (tmp_path / "secret_key").read_text().strip()
