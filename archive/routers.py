@@ -40,10 +40,17 @@ def use_primary() -> None:
     _reads.set(DEFAULT_DB_ALIAS)
 
 
+CACHE_APP = "django_cache"  # the app label of the table behind DOSSIER_CACHE_URL=db://
+
+
 class PrimaryReplicaRouter:
-    """Writes and migrations to the primary; reads to the replica only where allowed."""
+    """Writes and migrations to the primary; reads to the replica only where allowed. The
+    database cache is always the primary's and filling it is not a write of the visitor's:
+    a page that misses the cache must not pin its reader to the primary."""
 
     def db_for_read(self, model, **hints) -> str | None:
+        if model._meta.app_label == CACHE_APP:
+            return DEFAULT_DB_ALIAS
         if hints.get("instance") is not None:
             return None  # a row's related rows come from where the row came from
         if _reads.get() != REPLICA or connections[DEFAULT_DB_ALIAS].in_atomic_block:
@@ -51,6 +58,8 @@ class PrimaryReplicaRouter:
         return REPLICA
 
     def db_for_write(self, model, **hints) -> str:
+        if model._meta.app_label == CACHE_APP:
+            return DEFAULT_DB_ALIAS
         _wrote.set(True)
         use_primary()
         return DEFAULT_DB_ALIAS

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache.backends.db import DatabaseCache
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from archive.middleware import reads_replica
@@ -84,6 +85,10 @@ def test_reads_go_to_the_replica_only_where_a_request_allowed_it(transactional_d
         assert router.db_for_write(Outlet) == DEFAULT_DB_ALIAS
         assert router.db_for_read(Outlet) == DEFAULT_DB_ALIAS and wrote()  # from then on
     assert router.db_for_read(Outlet) == DEFAULT_DB_ALIAS
+    cache_table = DatabaseCache("dossier_cache", {}).cache_model_class
+    with replica_reads() as wrote:
+        assert router.db_for_read(cache_table) == router.db_for_write(cache_table) == DEFAULT_DB_ALIAS
+        assert not wrote() and router.db_for_read(Outlet) == REPLICA  # filling a cache pins nothing
     assert router.allow_migrate(DEFAULT_DB_ALIAS, "archive") and not router.allow_migrate(REPLICA, "archive")
 
 
@@ -172,6 +177,7 @@ def test_a_write_through_the_orm_lands_on_the_primary_and_streams_to_the_replica
     primary, replica, env = servers
     written = probe(env, """
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache.backends.db import DatabaseCache
 
 from archive.middleware import reads_replica
 from archive.models import Outlet
@@ -196,6 +202,21 @@ print(json.dumps({path: served(client, path) for path in
         assert counts["status"] == 200, path
         assert counts["default"] == 0 and counts["replica"] > 0, (path, counts)
         assert counts["pin"] is None, path  # reading pins nothing
+
+
+def test_a_database_cache_on_the_primary_pins_no_visitor(servers):
+    primary, _, env = servers
+    seen = probe({**env, "DOSSIER_CACHE_URL": "db://"}, """
+from django.core.management import call_command
+call_command("createcachetable")
+client = Client()
+print(json.dumps([served(client, "/"), served(client, "/")]))  # fills the cache, then reads it
+""")
+    for counts in seen:
+        assert counts["status"] == 200 and counts["pin"] is None, counts
+        assert counts["replica"] > 0, counts  # the page's own rows still come from the replica
+    assert seen[1]["replica"] < seen[0]["replica"]  # the home page's counts came from the cache
+    assert int(primary.psql("SELECT count(*) FROM dossier_cache", "dossier")) > 0
 
 
 def test_staff_admin_and_recent_writers_read_the_primary(servers):
