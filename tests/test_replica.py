@@ -118,11 +118,11 @@ def test_a_staff_member_never_reads_the_replica(rf, db):
 def servers(tmp_path_factory):
     """A primary with the schema migrated, and a hot standby streaming from it."""
     try:
-        primary = PostgresServer().start()
-        replica = PostgresServer()
-    except RuntimeError as error:  # the install command, or why the server did not start
+        primary, replica = PostgresServer(), PostgresServer()
+    except RuntimeError as error:  # the install command
         pytest.fail(str(error))
     try:
+        primary.start()
         if replica.owner:
             shutil.chown(replica.root, replica.owner)
         copied = replica.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", USER,
