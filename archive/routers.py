@@ -13,9 +13,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 REPLICA = "replica"
+CACHE_APP = "django_cache"  # the app label of the table behind DOSSIER_CACHE_URL=db://
 
 # "replica" while the current request may read the replica; anything else reads the primary.
 _reads: ContextVar[str] = ContextVar("dossier_reads", default=DEFAULT_DB_ALIAS)
@@ -35,12 +37,17 @@ def replica_reads():
         _wrote.reset(wrote)
 
 
+def read_alias() -> str:
+    """The database a raw SQL read should use now, by the router's rules: for code that reads
+    through ``connections[...]`` rather than the ORM (a search engine's own queries)."""
+    if f"{__name__}.PrimaryReplicaRouter" not in settings.DATABASE_ROUTERS:
+        return DEFAULT_DB_ALIAS  # no replica configured
+    return PrimaryReplicaRouter().db_for_read(None) or DEFAULT_DB_ALIAS
+
+
 def use_primary() -> None:
     """Read the primary for the rest of the current request (or block)."""
     _reads.set(DEFAULT_DB_ALIAS)
-
-
-CACHE_APP = "django_cache"  # the app label of the table behind DOSSIER_CACHE_URL=db://
 
 
 class PrimaryReplicaRouter:
@@ -49,7 +56,7 @@ class PrimaryReplicaRouter:
     a page that misses the cache must not pin its reader to the primary."""
 
     def db_for_read(self, model, **hints) -> str | None:
-        if model._meta.app_label == CACHE_APP:
+        if model is not None and model._meta.app_label == CACHE_APP:
             return DEFAULT_DB_ALIAS
         if hints.get("instance") is not None:
             return None  # a row's related rows come from where the row came from

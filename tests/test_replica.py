@@ -16,7 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 
 from archive.middleware import reads_replica
 from archive.models import Outlet
-from archive.routers import REPLICA, PrimaryReplicaRouter, replica_reads
+from archive.routers import REPLICA, PrimaryReplicaRouter, read_alias, replica_reads
 from tests.pg import USER, PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +90,18 @@ def test_reads_go_to_the_replica_only_where_a_request_allowed_it(transactional_d
         assert router.db_for_read(cache_table) == router.db_for_write(cache_table) == DEFAULT_DB_ALIAS
         assert not wrote() and router.db_for_read(Outlet) == REPLICA  # filling a cache pins nothing
     assert router.allow_migrate(DEFAULT_DB_ALIAS, "archive") and not router.allow_migrate(REPLICA, "archive")
+
+
+def test_raw_sql_reads_follow_the_same_rules(transactional_db, settings):
+    assert read_alias() == DEFAULT_DB_ALIAS  # no replica configured
+    with replica_reads():
+        assert read_alias() == DEFAULT_DB_ALIAS
+    settings.DATABASE_ROUTERS = ["archive.routers.PrimaryReplicaRouter"]
+    assert read_alias() == DEFAULT_DB_ALIAS  # outside a request that allows it
+    with replica_reads():
+        assert read_alias() == REPLICA
+        with transaction.atomic():
+            assert read_alias() == DEFAULT_DB_ALIAS
 
 
 @pytest.mark.parametrize(("method", "path", "cookies", "expected"), [
