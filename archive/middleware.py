@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import reverse
 
 from archive.ingest.pipeline import megabytes
 
@@ -53,3 +54,39 @@ def content_security_policy(get_response):
         return response
 
     return middleware
+
+
+PIN_COOKIE = "dossier_primary"
+
+
+def replica_reads(get_response):
+    """Let a request read the replica (DATABASE_REPLICA_URL) only when a moment's lag cannot
+    show: a GET or HEAD outside the admin, by a visitor who is not staff and has not written in
+    the last ``DOSSIER_REPLICA_PIN_SECONDS``. A request that writes (or posts) sets a cookie
+    that pins its browser to the primary for that long, so an uploader sees their upload."""
+    from archive import routers
+
+    def middleware(request):
+        if not reads_replica(request):
+            response = get_response(request)
+            wrote = request.method not in ("GET", "HEAD", "OPTIONS")
+        else:
+            with routers.replica_reads() as request_wrote:
+                response = get_response(request)
+                wrote = request_wrote()
+        if wrote:
+            response.set_cookie(PIN_COOKIE, "1", max_age=settings.DOSSIER_REPLICA_PIN_SECONDS,
+                                secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+                                samesite="Lax")
+        return response
+
+    return middleware
+
+
+def reads_replica(request) -> bool:
+    """Whether this request may read the replica (the user is looked up on the primary)."""
+    if request.method not in ("GET", "HEAD") or PIN_COOKIE in request.COOKIES:
+        return False
+    if request.path.startswith(reverse("admin:index")):
+        return False
+    return not request.user.is_staff

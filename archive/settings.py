@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,10 +31,21 @@ DATA_DIR = Path(os.environ.get("DOSSIER_DATA_DIR", BASE_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _secret_key() -> str:
-    """The key from the environment, or one generated once and kept in the data directory."""
+def _secret_key(database_engine: str) -> str:
+    """The key from the environment, or one generated once and kept in the data directory.
+
+    Only the embedded default (SQLite, so one machine) may generate its own: servers that
+    share a database each have their own data directory, and a key generated into each would
+    make every server refuse the others' sessions, CSRF tokens and signed links.
+    """
     if key := os.environ.get("DJANGO_SECRET_KEY"):
         return key
+    if database_engine != "django.db.backends.sqlite3":
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. With a database other than SQLite (DATABASE_URL), "
+            "every app server must share one secret key: set DJANGO_SECRET_KEY to the same long "
+            "random value on each (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(get_random_secret_key())
@@ -41,7 +53,6 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -110,6 +121,47 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+SECRET_KEY = _secret_key(DATABASES["default"]["ENGINE"])
+
+# Read replica (optional): DATABASE_REPLICA_URL names a streaming replica of the database.
+# Reads of pages anyone may see go to it; writes, the admin, staff and anyone who wrote in the
+# last DOSSIER_REPLICA_PIN_SECONDS read the primary (archive.routers), so an uploader sees their
+# own upload at once. Tests mirror it onto the test database.
+DOSSIER_REPLICA_PIN_SECONDS = int(os.environ.get("DOSSIER_REPLICA_PIN_SECONDS", 30))
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["archive.routers.PrimaryReplicaRouter"]
+    # After authentication (it asks whether the user is staff), inside sessions (whose saves
+    # come after it, so a sign-in's response still pins the primary by its method).
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                      "archive.middleware.replica_reads")
+
+
+def cache_settings(url: str) -> dict:
+    """Django's CACHES for DOSSIER_CACHE_URL: empty, one cache per process (the embedded
+    default); ``db://`` or ``database``, a table in the database every server shares
+    (``manage.py createcachetable`` makes it); ``redis://host:port/n``, a Redis server."""
+    url = url.strip()
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if url in {"db://", "database"}:
+        return {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                            "LOCATION": "dossier_cache"}}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                            "LOCATION": url}}
+    raise ImproperlyConfigured(
+        f"DOSSIER_CACHE_URL={url!r} is not a cache Dossier knows: leave it unset (one cache per "
+        "process), set it to db:// (a table in the shared database) or to redis://host:port/0."
+    )
+
+
+# Page caches (home counts, article pages, feeds, citations, search timelines).
+CACHES = cache_settings(os.environ.get("DOSSIER_CACHE_URL", ""))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
