@@ -22,6 +22,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 # Database, seed collection, static files and search index; safe to repeat, loads nothing twice.
 setup: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_seed_collection
 	$(PY) manage.py sync_index
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -54,8 +55,17 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The whole suite on the embedded install (SQLite), then everything that touches the database
+# or search again on a real PostgreSQL server the tests start themselves (tests/pg.py: initdb
+# and pg_ctl in a temporary directory, apt-installed when missing and root), once per engine
+# in PG_SEARCH_BACKENDS. Ingest parsing and the browser's rendering do not depend on the
+# database; the tests that start PostgreSQL servers of their own ran in the first run already.
+PG_SEARCH_BACKENDS ?= whoosh
+PG_TESTS ?= tests --ignore=tests/browser --ignore=tests/ingest --ignore=tests/bench \
+  --ignore=tests/test_replica.py --ignore=tests/test_move_archive.py --ignore=tests/test_backup_postgres.py
 test: $(VENV)/.dev browser-deps
 	$(PY) -m pytest
+	DOSSIER_TEST_DATABASE=postgres DOSSIER_TEST_SEARCH_BACKENDS=$(PG_SEARCH_BACKENDS) $(PY) -m pytest $(PG_TESTS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -183,6 +183,23 @@ class LiveServer:
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
         return [int(p) for p in children.read_text().split()] if children.exists() else []
 
+    def sql(self, statement: str) -> list[tuple]:
+        """Rows of one SQL statement, run on the archive's own database (its SQLite file, or
+        its PostgreSQL database), beside the server, not through it."""
+        url = self.env.get("DATABASE_URL")
+        if url:
+            import psycopg
+
+            with psycopg.connect(url, autocommit=True) as db:
+                cursor = db.execute(statement)
+                return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(self.data_dir / "dossier.sqlite3", timeout=30)) as db:
+            rows = [tuple(row) for row in db.execute(statement).fetchall()]
+            db.commit()
+            return rows
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 

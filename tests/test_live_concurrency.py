@@ -8,7 +8,6 @@ holds nothing the database lacks, ``sync_index --check`` finds no drift, and no 
 
 import json
 import random
-import sqlite3
 import threading
 import time
 import urllib.error
@@ -86,12 +85,11 @@ def test_concurrent_uploads_lose_nothing_and_leave_no_ghosts(server):
     assert search_answers and not failed, (failed, server.log()[-6000:])
     assert server.server_errors() == []
 
-    with sqlite3.connect(server.data_dir / "dossier.sqlite3") as db:
-        titles = [t for (t,) in db.execute(
-            "SELECT title FROM archive_article WHERE title LIKE 'Concurrent upload number %'")]
-        orphans = db.execute("SELECT count(*) FROM archive_article a WHERE NOT EXISTS "
-                             "(SELECT 1 FROM archive_capture c WHERE c.article_id = a.id)").fetchone()[0]
-        pending = db.execute("SELECT count(*) FROM archive_uploaditem WHERE status = 'pending'").fetchone()[0]
+    titles = [t for (t,) in server.sql(
+        "SELECT title FROM archive_article WHERE title LIKE 'Concurrent upload number %'")]
+    orphans = server.sql("SELECT count(*) FROM archive_article a WHERE NOT EXISTS "
+                         "(SELECT 1 FROM archive_capture c WHERE c.article_id = a.id)")[0][0]
+    pending = server.sql("SELECT count(*) FROM archive_uploaditem WHERE status = 'pending'")[0][0]
     assert sorted(titles) == sorted(title(n) for n in range(ARTICLES))
     assert orphans == 0 and pending == 0
 

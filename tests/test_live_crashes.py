@@ -14,7 +14,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import threading
 import time
@@ -42,8 +41,7 @@ def new_files(count: int, label: str) -> list[tuple[str, bytes, str]]:
 
 
 def db(server: LiveServer, sql: str) -> list[tuple]:
-    with sqlite3.connect(server.data_dir / "dossier.sqlite3", timeout=30) as conn:
-        return conn.execute(sql).fetchall()
+    return server.sql(sql)
 
 
 def count(server: LiveServer, sql: str) -> int:
