@@ -62,7 +62,8 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 # database; the tests that start PostgreSQL servers of their own ran in the first run already.
 PG_SEARCH_BACKENDS ?= whoosh
 PG_TESTS ?= tests --ignore=tests/browser --ignore=tests/ingest --ignore=tests/bench \
-  --ignore=tests/test_replica.py --ignore=tests/test_move_archive.py --ignore=tests/test_backup_postgres.py
+  --ignore=tests/test_replica.py --ignore=tests/test_move_archive.py --ignore=tests/test_backup_postgres.py \
+  --ignore=tests/test_two_servers.py
 test: $(VENV)/.dev browser-deps
 	$(PY) -m pytest
 	DOSSIER_TEST_DATABASE=postgres DOSSIER_TEST_SEARCH_BACKENDS=$(PG_SEARCH_BACKENDS) $(PY) -m pytest $(PG_TESTS)
