@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test setup lint bench bench-smoke eval browser-deps clean
+.PHONY: run test setup lint bench bench-smoke eval browser-deps server-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Dossier needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -64,7 +64,20 @@ PG_SEARCH_BACKENDS ?= whoosh
 PG_TESTS ?= tests --ignore=tests/browser --ignore=tests/ingest --ignore=tests/bench \
   --ignore=tests/test_replica.py --ignore=tests/test_move_archive.py --ignore=tests/test_backup_postgres.py \
   --ignore=tests/test_two_servers.py
-test: $(VENV)/.dev browser-deps
+# Servers the tests start on loopback (PostgreSQL for the second run, the replica, move and
+# two-server tests; Redis for the shared cache), installed once here rather than by two test
+# processes racing for apt's lock.
+server-deps:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's postgresql-15 and redis-server for the database tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      postgresql-15 postgresql-contrib redis-server >/dev/null; \
+	  else \
+	    echo "The database tests need PostgreSQL 15 and Redis: run 'sudo apt-get install postgresql-15 redis-server'"; exit 1; \
+	  fi; }
+
+test: $(VENV)/.dev browser-deps server-deps
 	$(PY) -m pytest
 	DOSSIER_TEST_DATABASE=postgres DOSSIER_TEST_SEARCH_BACKENDS=$(PG_SEARCH_BACKENDS) $(PY) -m pytest $(PG_TESTS)
 
