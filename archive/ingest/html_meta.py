@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
-from .bylines import DESK_WORDS
+from .bylines import DESK_WORDS, is_name
 from .dates import FoundDate, parse_date
 from .keys import fold_quotes
 
@@ -352,7 +352,7 @@ def _unique(names: list[str]) -> list[str]:
 
 _TITLE_SEGMENT_RE = re.compile(r"\s+(?:\||–|—|-|::|·|›|»|/)\s+|\s*[|»›_]\s*")
 # A tie between headlines said equally often goes to the source a person reads as the headline.
-_TITLE_PRIORITY = ("h1", "ld", "og", "twitter", "citation", "title", "trafilatura")
+_TITLE_PRIORITY = ("h1", "ld", "og", "twitter", "citation", "title", "trafilatura", "text")
 
 
 def choose_title(sources: list[tuple[str, str]], outlets: list[str]) -> tuple[str, float]:
@@ -368,7 +368,8 @@ def choose_title(sources: list[tuple[str, str]], outlets: list[str]) -> tuple[st
     others = [(s, v) for s, v in sources if s != "h1" and v]
     if h1 and not _names_site(h1, site):
         key = _key(h1)
-        for _, value in others:
+        # The visible text's headline is most often the <h1> read back: no second witness.
+        for _, value in [(s, v) for s, v in others if s != "text"]:
             other = _key(value)
             if other == key or any(_key(core) == key for core in _title_cores(value, site)):
                 return h1, 1.0 if other == key else 0.9
@@ -454,22 +455,52 @@ _AUTHOR_FAMILY = {
     "itemprop": "markup",
     "class": "markup",
     "trafilatura": "trafilatura",
+    "text": "text",
 }
 
 
-def choose_authors(sources: list[tuple[str, str]], outlets: list[str]) -> tuple[list[str], float]:
+def choose_authors(
+    sources: list[tuple[str, str]], outlets: list[str], shown: Iterable[str] = ()
+) -> tuple[list[str], float]:
     """The people two independent sources name as author, and how sure we are.
 
     A name only one source gives was wrong far more often than right (a comment author, a
     site owner, a photographer), so a single source is not enough; nor are <meta> author
-    and trafilatura's copy of it. Desks, wires and outlets are not people.
+    and trafilatura's copy of it. Desks, wires and organisations are not people. A name that
+    is also the site's is a personal blog's owner when three sources say it, and the site
+    otherwise. When no two sources agree, a person's name the page's metadata states is
+    taken if the page also prints it on a short line of its own (`shown`, the visible
+    lines): a byline nobody marked up, where a name kept in <meta> only is not shown.
     """
     site = {_key(o) for o in outlets if o}
+    support = _author_support(sources)
+    chosen = []
+    families = 0.0
+    for key, (name, sayers) in support.items():
+        weight = _family_weight(sayers)
+        if weight >= (_SITE_NAME_SUPPORT if _names_site(key, site) else _PERSON_SUPPORT):
+            chosen.append(name)
+            families = max(families, weight)
+    if chosen:
+        return chosen, min(1.0, 0.5 + 0.15 * int(families))
+    shown_name = _shown_metadata_name(support, site, shown)
+    return ([shown_name], 0.6) if shown_name else ([], 0.0)
+
+
+# Agreement needed: two families for a person; three (trafilatura's copy of <meta> counting
+# half) for a name that is also the site's.
+_PERSON_SUPPORT, _SITE_NAME_SUPPORT = 2.0, 2.5
+_SHOWN_LINE_CHARS = 80  # a byline line; a name inside a paragraph is no byline
+_METADATA_FAMILIES = frozenset({"meta", "ld", "trafilatura"})
+
+
+def _author_support(sources: list[tuple[str, str]]) -> dict[str, tuple[str, set[str]]]:
+    """Each name that could be a person's, keyed for comparison, with the sources naming it."""
     support: dict[str, tuple[str, set[str]]] = {}
     markup_seen: dict[str, set[str]] = {}
     for source, value in sources:
         name = clean_author(value)
-        if not is_person(name, site):
+        if not is_person(name, set()):
             continue
         key = _key(name)
         if source in ("class", "itemprop"):
@@ -478,15 +509,28 @@ def choose_authors(sources: list[tuple[str, str]], outlets: list[str]) -> tuple[
                 continue
             seen.add(key)
         support.setdefault(key, (name, set()))[1].add(source)
-    chosen = []
-    families = 0
-    for name, sayers in support.values():
-        named_by = {_AUTHOR_FAMILY.get(s, s) for s in sayers}
-        if len(named_by) >= 2 and not named_by <= {"meta", "trafilatura"}:
-            chosen.append(name)
-            families = max(families, len(named_by))
-    confidence = min(1.0, 0.5 + 0.15 * families) if chosen else 0.0
-    return chosen, confidence
+    return support
+
+
+def _family_weight(sayers: set[str]) -> float:
+    """How many independent families of sources name someone; trafilatura reading the same
+    <meta> author adds half a family."""
+    named_by = {_AUTHOR_FAMILY.get(s, s) for s in sayers}
+    return len(named_by) - (0.5 if {"meta", "trafilatura"} <= named_by else 0.0)
+
+
+def _shown_metadata_name(support, site: set[str], shown: Iterable[str]) -> str:
+    """The first name the page's metadata states, shaped like a person's, not the site's,
+    that a short visible line of the page holds; else ""."""
+    lines = [_key(line) for line in shown if len(line) <= _SHOWN_LINE_CHARS]
+    if not lines:
+        return ""
+    for key, (name, sayers) in support.items():
+        if not _METADATA_FAMILIES & sayers or _names_site(key, site) or not is_name(name):
+            continue
+        if any(key in line for line in lines):
+            return name
+    return ""
 
 
 def clean_author(value: str) -> str:
@@ -520,14 +564,16 @@ _DATE_FAMILY = {
     "time": "time",
     "url": "url",
     "trafilatura": "trafilatura",
+    "text": "text",
 }
-_DATE_PRIORITY = ("url", "ld", "article", "meta", "time-pub", "time", "trafilatura")
+_DATE_PRIORITY = ("text", "url", "ld", "article", "meta", "time-pub", "time", "trafilatura")
 
 
 def choose_date(sources: list[tuple[str, FoundDate]]) -> tuple[FoundDate | None, float]:
     """The publication date most independent sources give, and how sure we are.
 
-    A date in the URL is set when the page is published and rarely wrong; a modification
+    A tie goes to the dateline the page prints under its headline (read from its visible
+    text), then to a date in the URL, set when the page is published and rarely wrong; a modification
     date the page states is not counted. Dates said by one source only still count: htmldate
     alone was right about twice as often as wrong.
     """

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from archive.ingest import IngestError, extract, normalize_name
+from archive.ingest.html_meta import choose_authors
 
 BODY = "".join(
     f"<p>Paragraph {i}: the delegations met in Geneva and agreed to continue the talks on "
@@ -290,3 +291,40 @@ def test_confidence_follows_agreement():
     assert agreed["published"] > alone["published"]
     assert alone["authors"] == 0.0
     assert set(agreed) == {"title", "authors", "outlet", "published"}
+
+
+def test_a_byline_the_page_prints_but_never_marks_up_is_read():
+    before = "<h1>Talks resume in Geneva</h1><p>By Jane Roe</p>"
+    draft = extract(_page(before=before), "p.html")
+    assert draft.authors == ["Jane Roe"]  # the visible text's labelled byline, alone
+
+
+def test_a_meta_author_the_page_also_prints_is_taken():
+    head = "<meta name='author' content='Jane Roe'>"
+    printed = extract(_page(head, before="<div>Jane Roe</div>"), "p.html")
+    assert printed.authors == ["Jane Roe"]
+    assert 0 < printed.confidence["authors"] < 0.8  # weaker than two sources agreeing
+    assert extract(_page(head), "p.html").authors == []  # kept in <meta> only: not shown
+
+
+def test_a_blog_named_after_its_owner_keeps_the_owner_as_author():
+    two = [("ld", "Jane Roe"), ("class", "Jane Roe")]
+    assert choose_authors(two, ["Jane Roe"]) == ([], 0.0)  # two sources naming the site: the site
+    assert choose_authors(two, ["Example News"])[0] == ["Jane Roe"]
+    three = [*two, ("text", "Jane Roe")]
+    assert choose_authors(three, ["Jane Roe"])[0] == ["Jane Roe"]  # and the byline it prints
+
+
+def test_a_meta_name_on_a_long_line_only_is_no_byline():
+    sources = [("meta", "Jane Roe"), ("trafilatura", "Jane Roe")]
+    sentence = "In her speech on Tuesday, Jane Roe said the talks would go on for as long as needed."
+    assert choose_authors(sources, [], [sentence]) == ([], 0.0)
+    assert choose_authors(sources, [], ["Jane Roe", sentence])[0] == ["Jane Roe"]
+    assert choose_authors([("meta", "Example News")], ["Example News"], ["Example News"])[0] == []
+
+
+def test_a_dateline_only_the_visible_text_holds_is_read():
+    before = "<h1>Talks resume in Geneva</h1><p>4 March 2019</p>"
+    draft = extract(_page(before=before), "p.html")
+    assert (draft.published, draft.date_precision) == (datetime.date(2019, 3, 4), "day")
+    assert extract(_page(before="<h1>Talks resume in Geneva</h1>"), "p.html").published is None
