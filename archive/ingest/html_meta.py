@@ -106,7 +106,7 @@ def _title_sources(tree, tags: dict[str, str], ld: dict[str, Any]) -> list[tuple
 _BYLINE_CLASS_RE = re.compile(r"author|byline|autor|verfasser|writer", re.IGNORECASE)
 _BYLINE_PREFIX_RE = re.compile(
     r"^\s*(?:(?:written|posted|geschrieben|verfasst|veröffentlicht)\s+)?"
-    r"(?:by|von|par|por|di|autor(?:in)?\s*:|author\s*:|text\s*:)\s*",
+    r"(?:(?:by|von|par|por|di)\b|autor(?:in)?\s*:|author\s*:|text\s*:)\s*",
     re.IGNORECASE,
 )
 
@@ -431,7 +431,10 @@ def _key(text: str) -> str:
     return " ".join(fold_quotes(text).split()).casefold().strip(" .")
 
 # Placeholders a page's metadata puts where a byline's name goes ("Super User", "Name").
-_PLACEHOLDER_WORDS = frozenset({"super", "user", "name", "author", "autor", "autorin", "online"})
+_PLACEHOLDER_WORDS = frozenset({
+    "super", "user", "name", "author", "autor", "autorin", "online", "follow", "folgen", "datum",
+    "date", "untitled", "unbenannt", "unknown",
+})
 _ORGANISATION_RE = re.compile(
     r"\b(?:gmbh|ag|e\.\s?v\.?|verlag|team|magazin|magazine|zeitung|news|online|media|medien"
     r"|gruppe|group|inc|ltd|llc|presse|press|stiftung|verein|institut|university|universität)\b"
@@ -533,19 +536,32 @@ def _shown_metadata_name(support, site: set[str], shown: Iterable[str]) -> str:
     return ""
 
 
+# Where a date or time starts after a name: after a space or separator, or glued to the
+# name as a day ("Jane Roe22. Februar"); a digit inside a word is a handle's ("freeman1984").
+_AFTER_NAME_RE = re.compile(r"(?:^|\s+|\s*[,;|·•/–—-]\s*|(?<=[^\W\d_])(?=[0-3]?\d\.\s?\S))\d.*$")
+_HANDLE_RE = re.compile(r"[^\W\d_][^\W_]*\d[^\W_]*")
+
+
+def people(names: list[str], outlets: list[str]) -> list[str]:
+    """The names that could be people's: no desk, wire, organisation or the site itself."""
+    site = {_key(o) for o in outlets if o}
+    return [name for name in names if is_person(clean_author(name), site)]
+
+
 def clean_author(value: str) -> str:
     """A byline's name alone: "02.02.2022, 11:30 Uhr von Jane Roe" -> "Jane Roe"."""
     value = " ".join((value or "").split())
     if re.search(r"\b(?:von|by|par|por)\b", value, re.IGNORECASE) or re.match(r"(?i)autor", value):
         value = _BYLINE_LEAD_RE.sub("", value)
-    value = re.sub(r"\s*\d.*$", "", value)  # a date or time after the name
+    value = _AFTER_NAME_RE.sub("", value)  # a date or time after the name
     return value.strip(" ,.:;|-–—·*@")
 
 
 def is_person(name: str, site: set[str]) -> bool:
     """True when a byline could name a person: no desk, wire, outlet or organisation."""
     key = _key(name)
-    if len(key) < 2 or len(key.split()) > 4 or any(c.isdigit() for c in key) or "@" in key:
+    digits = any(c.isdigit() for c in key) and not _HANDLE_RE.fullmatch(key)
+    if len(key) < 2 or len(key.split()) > 4 or digits or "@" in key:
         return False
     if all(word in DESK_WORDS or word in _PLACEHOLDER_WORDS for word in re.findall(r"\w+", key)):
         return False

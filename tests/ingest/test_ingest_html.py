@@ -328,3 +328,14 @@ def test_a_dateline_only_the_visible_text_holds_is_read():
     draft = extract(_page(before=before), "p.html")
     assert (draft.published, draft.date_precision) == (datetime.date(2019, 3, 4), "day")
     assert extract(_page(before="<h1>Talks resume in Geneva</h1>"), "p.html").published is None
+
+
+def test_byline_labels_are_whole_words_and_handles_keep_their_digits():
+    from archive.ingest.html_meta import clean_author, is_person
+
+    head = "<meta name='author' content='Dieter Sieckmeyer'>"
+    draft = extract(_page(head, before="<span class='author'>Dieter Sieckmeyer</span>"), "p.html")
+    assert draft.authors == ["Dieter Sieckmeyer"]  # "Di" is no label inside "Dieter"
+    assert clean_author("freeman1984") == "freeman1984" and is_person("freeman1984", set())
+    assert clean_author("Jane Roe22. Februar 2020") == "Jane Roe"
+    assert not is_person("Follow", set()) and not is_person("Unbenannt", set())
