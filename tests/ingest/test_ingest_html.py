@@ -331,11 +331,13 @@ def test_a_dateline_only_the_visible_text_holds_is_read():
 
 
 def test_byline_labels_are_whole_words_and_handles_keep_their_digits():
-    from archive.ingest.html_meta import clean_author, is_person
+    from lxml import html as lxml_html
 
-    head = "<meta name='author' content='Dieter Sieckmeyer'>"
-    draft = extract(_page(head, before="<span class='author'>Dieter Sieckmeyer</span>"), "p.html")
-    assert draft.authors == ["Dieter Sieckmeyer"]  # "Di" is no label inside "Dieter"
+    from archive.ingest.html_meta import clean_author, is_person, read_page_meta
+
+    markup = "<span class='author'>Dieter Roe</span><span class='byline'>Von Jane Roe</span>"
+    meta = read_page_meta(lxml_html.document_fromstring(_page(before=markup)))
+    assert meta.bylines == [("class", "Dieter Roe"), ("class", "Jane Roe")]  # "Di" is no label
     assert clean_author("freeman1984") == "freeman1984" and is_person("freeman1984", set())
     assert clean_author("Jane Roe22. Februar 2020") == "Jane Roe"
     assert not is_person("Follow", set()) and not is_person("Unbenannt", set())
