@@ -341,3 +341,18 @@ def test_byline_labels_are_whole_words_and_handles_keep_their_digits():
     assert clean_author("freeman1984") == "freeman1984" and is_person("freeman1984", set())
     assert clean_author("Jane Roe22. Februar 2020") == "Jane Roe"
     assert not is_person("Follow", set()) and not is_person("Unbenannt", set())
+
+
+def test_htmldate_alone_is_no_date_and_the_printed_day_beats_a_utc_timestamp():
+    from archive.ingest.dates import FoundDate
+    from archive.ingest.html_meta import choose_date
+
+    def day(number: int) -> FoundDate:
+        return FoundDate(datetime.date(2022, 5, number), "day", "", "")
+
+    assert choose_date([("trafilatura", day(5))]) == (None, 0.0)
+    assert choose_date([("trafilatura", day(5)), ("text", day(5))])[0].date == datetime.date(2022, 5, 5)
+    stated = [("ld", day(5)), ("meta", day(5)), ("text", day(6))]
+    assert choose_date(stated)[0].date == datetime.date(2022, 5, 6)  # 22:00Z on the 5th
+    far = [("ld", day(5)), ("meta", day(5)), ("text", day(9))]
+    assert choose_date(far)[0].date == datetime.date(2022, 5, 5)
