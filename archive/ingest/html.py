@@ -13,7 +13,7 @@ from trafilatura.htmlprocessing import build_html_output
 from .dates import DAY, MONTH, FoundDate, find_dateline, parse_date
 from .draft import Draft, count_words
 from .errors import IngestError
-from .html_meta import PageMeta, choose_authors, choose_date, choose_title, people, read_page_meta
+from .html_meta import PageMeta, choose_authors, choose_date, choose_title, read_page_meta
 from .html_text import visible_text
 from .keys import normalize_name
 from .language import guess_language
@@ -221,7 +221,7 @@ def _build_draft(page: PageMeta, doc, body_html: str, paragraphs: list[str], sho
     extracted += [("text", a) for a in shown.authors]
     authors, authors_conf = choose_authors([*page.bylines, *extracted], outlets, shown.lines)
     if not authors and shown.authors_confidence >= _SHOWN_BYLINE_CONFIDENCE:
-        authors, authors_conf = people(shown.authors, outlets), 0.5
+        authors, authors_conf = shown.authors, 0.5
     dates = list(page.dates)
     if inferred := _trafilatura_date(doc.date):
         dates.append(("trafilatura", inferred))

@@ -539,13 +539,6 @@ def _shown_metadata_name(support, site: set[str], shown: Iterable[str]) -> str:
 # Where a date or time starts after a name: after a space or separator, or glued to the
 # name as a day ("Jane Roe22. Februar"); a digit inside a word is a handle's ("freeman1984").
 _AFTER_NAME_RE = re.compile(r"(?:^|\s+|\s*[,;|·•/–—-]\s*|(?<=[^\W\d_])(?=[0-3]?\d\.\s?\S))\d.*$")
-_HANDLE_RE = re.compile(r"[^\W\d_][^\W_]*\d[^\W_]*")
-
-
-def people(names: list[str], outlets: list[str]) -> list[str]:
-    """The names that could be people's: no desk, wire, organisation or the site itself."""
-    site = {_key(o) for o in outlets if o}
-    return [name for name in names if is_person(clean_author(name), site)]
 
 
 def clean_author(value: str) -> str:
@@ -560,8 +553,7 @@ def clean_author(value: str) -> str:
 def is_person(name: str, site: set[str]) -> bool:
     """True when a byline could name a person: no desk, wire, outlet or organisation."""
     key = _key(name)
-    digits = any(c.isdigit() for c in key) and not _HANDLE_RE.fullmatch(key)
-    if len(key) < 2 or len(key.split()) > 4 or digits or "@" in key:
+    if len(key) < 2 or len(key.split()) > 4 or any(c.isdigit() for c in key) or "@" in key:
         return False
     if all(word in DESK_WORDS or word in _PLACEHOLDER_WORDS for word in re.findall(r"\w+", key)):
         return False
