@@ -87,7 +87,7 @@ def _title_sources(tree, tags: dict[str, str], ld: dict[str, Any]) -> list[tuple
         ("twitter", tags.get("twitter:title", "")),
         ("citation", tags.get("citation_title", "") or tags.get("dc.title", "")),
     ]
-    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1") if not _assistive(h)]
     h1s = [h for h in h1s if h]
     if h1s:
         found.append(("h1", h1s[0]))
@@ -101,6 +101,28 @@ def _title_sources(tree, tags: dict[str, str], ld: dict[str, Any]) -> list[tuple
     if title is not None and title.text:
         found.append(("title", " ".join(title.text.split())))
     return [(source, value) for source, value in found if value]
+
+
+# Class names of headings meant for screen readers only ("Navigation und Service", "Menu"):
+# page structure, never the headline a reader sees.
+_ASSISTIVE_CLASSES = frozenset({
+    "aural", "sr-only", "sr-only-focusable", "screen-reader-text", "screenreader", "visually-hidden",
+    "visuallyhidden", "assistive", "offscreen", "element-invisible", "hidden", "invisible",
+    "navskip", "skip", "hide",
+})
+_ASSISTIVE_PART_RE = re.compile(r"assistive|sr-only|visually-?hidden|screen-?reader", re.IGNORECASE)
+
+
+def _assistive(element) -> bool:
+    """True for a heading hidden from sight (hidden, aria-hidden, a screen-reader-only class),
+    itself or through an ancestor."""
+    for node in (element, *element.iterancestors()):
+        if node.get("hidden") is not None or node.get("aria-hidden") == "true":
+            return True
+        classes = (node.get("class") or "").lower().split()
+        if any(c in _ASSISTIVE_CLASSES or _ASSISTIVE_PART_RE.search(c) for c in classes):
+            return True
+    return False
 
 
 _BYLINE_CLASS_RE = re.compile(r"author|byline|autor|verfasser|writer", re.IGNORECASE)

@@ -356,3 +356,11 @@ def test_htmldate_alone_is_no_date_and_the_printed_day_beats_a_utc_timestamp():
     assert choose_date(stated)[0].date == datetime.date(2022, 5, 6)  # 22:00Z on the 5th
     far = [("ld", day(5)), ("meta", day(5)), ("text", day(9))]
     assert choose_date(far)[0].date == datetime.date(2022, 5, 5)
+
+
+def test_a_heading_for_screen_readers_only_is_not_the_headline():
+    for hidden in ("<h1 class='aural'>Navigation und Service</h1>", "<h1 class='sr-only'>Menu</h1>",
+                   "<div hidden><h1>Navigation</h1></div>", "<h1 aria-hidden='true'>Navigation</h1>"):
+        before = f"{hidden}<h1>Talks resume in Geneva</h1>"
+        head = "<title>Talks resume in Geneva | Example News</title>"
+        assert extract(_page(head, before=before), "p.html").title == "Talks resume in Geneva", hidden
