@@ -422,11 +422,17 @@ def _vote_title(sources: list[tuple[str, str]], site: set[str]) -> tuple[str, fl
     def rank(key: str) -> tuple:
         sayers = support[key][1]
         first = min(_TITLE_PRIORITY.index(s) if s in _TITLE_PRIORITY else 99 for s in sayers)
-        return (len(sayers) - (5 if key in site else 0), -first, len(key))
+        return (len(sayers) - (5 if key in site else 0), not _ends_with_site(key, site), -first, len(key))
 
     best = max(support, key=rank)
     agreeing = len(support[best][1])
     return support[best][0], min(1.0, 0.4 + 0.2 * agreeing) if agreeing > 1 else 0.4
+
+
+def _ends_with_site(title: str, site: set[str]) -> bool:
+    """True for "Headline | Site": a last segment naming the site, which the headline lacks."""
+    separators = list(_TITLE_SEGMENT_RE.finditer(title))
+    return bool(separators) and _names_site(title[separators[-1].end() :], site)
 
 
 def _title_cores(title: str, site: set[str]) -> list[str]:

@@ -364,3 +364,12 @@ def test_a_heading_for_screen_readers_only_is_not_the_headline():
         before = f"{hidden}<h1>Talks resume in Geneva</h1>"
         head = "<title>Talks resume in Geneva | Example News</title>"
         assert extract(_page(head, before=before), "p.html").title == "Talks resume in Geneva", hidden
+
+
+def test_a_title_tail_naming_the_site_is_dropped_when_no_h1_says_the_headline():
+    head = (
+        "<meta property='og:site_name' content='Example News'>"
+        "<title>Talks resume in Geneva | Example News</title>"
+        "<meta property='og:title' content='Talks resume in Geneva | Example News'>"
+    )
+    assert extract(_page(head), "p.html").title == "Talks resume in Geneva"
