@@ -497,9 +497,10 @@ def choose_authors(
 
     A name only one source gives was wrong far more often than right (a comment author, a
     site owner, a photographer), so a single source is not enough; nor are <meta> author
-    and trafilatura's copy of it. Desks, wires and organisations are not people. A name that
-    is also the site's is a personal blog's owner when three sources say it, and the site
-    otherwise. When no two sources agree, a person's name the page's metadata states is
+    and trafilatura's copy of it (or of the JSON-LD author), which counts half. The JSON-LD
+    list's co-authors of a chosen name are taken with it. Desks, wires and organisations are
+    not people. A name that is also the site's is a personal blog's owner when three sources
+    say it, and the site otherwise. When no two sources agree, a person's name the page's metadata states is
     taken if the page also prints it on a short line of its own (`shown`, the visible
     lines): a byline nobody marked up, where a name kept in <meta> only is not shown.
     """
@@ -513,7 +514,7 @@ def choose_authors(
             chosen.append(name)
             families = max(families, weight)
     if chosen:
-        return chosen, min(1.0, 0.5 + 0.15 * int(families))
+        return _with_coauthors(chosen, sources, site), min(1.0, 0.5 + 0.15 * int(families))
     shown_name = _shown_metadata_name(support, site, shown)
     return ([shown_name], 0.6) if shown_name else ([], 0.0)
 
@@ -545,9 +546,22 @@ def _author_support(sources: list[tuple[str, str]]) -> dict[str, tuple[str, set[
 
 def _family_weight(sayers: set[str]) -> float:
     """How many independent families of sources name someone; trafilatura reading the same
-    <meta> author adds half a family."""
+    <meta> or JSON-LD author adds half a family."""
     named_by = {_AUTHOR_FAMILY.get(s, s) for s in sayers}
-    return len(named_by) - (0.5 if {"meta", "trafilatura"} <= named_by else 0.0)
+    copied = "trafilatura" in named_by and bool(named_by & {"meta", "ld"})
+    return len(named_by) - (0.5 if copied else 0.0)
+
+
+def _with_coauthors(chosen: list[str], sources: list[tuple[str, str]], site: set[str]) -> list[str]:
+    """The chosen names, with their co-authors: when the JSON-LD author list names someone
+    chosen, the others it lists wrote the piece too (in the list's order)."""
+    listed = [clean_author(value) for source, value in sources if source == "ld"]
+    listed = [name for name in listed if is_person(name, set()) and not _names_site(_key(name), site)]
+    keys = {_key(name) for name in chosen}
+    if not any(_key(name) in keys for name in listed):
+        return chosen
+    names = list(dict.fromkeys(listed))
+    return names + [name for name in chosen if _key(name) not in {_key(n) for n in names}]
 
 
 def _shown_metadata_name(support, site: set[str], shown: Iterable[str]) -> str:

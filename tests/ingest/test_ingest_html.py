@@ -373,3 +373,16 @@ def test_a_title_tail_naming_the_site_is_dropped_when_no_h1_says_the_headline():
         "<meta property='og:title' content='Talks resume in Geneva | Example News'>"
     )
     assert extract(_page(head), "p.html").title == "Talks resume in Geneva"
+
+
+def test_trafilatura_reading_the_json_ld_author_back_is_half_a_witness():
+    copied = [("ld", "Jane Roe"), ("trafilatura", "Jane Roe")]
+    assert choose_authors(copied, []) == ([], 0.0)
+    assert choose_authors([*copied, ("meta", "Jane Roe")], [])[0] == ["Jane Roe"]
+
+
+def test_the_json_ld_co_authors_of_a_chosen_name_come_with_it():
+    sources = [("ld", "Jane Roe"), ("ld", "John Doe"), ("meta", "Jane Roe"), ("class", "Jane Roe")]
+    assert choose_authors(sources, [])[0] == ["Jane Roe", "John Doe"]
+    unconfirmed = [("ld", "Jane Roe"), ("ld", "John Doe")]
+    assert choose_authors(unconfirmed, [])[0] == []
