@@ -522,6 +522,23 @@ def test_eval_ingest_failures_and_one_kind(default_set, tmp_path):
     assert set(json.loads((tmp_path / "o.json").read_text())) == {"text"}
 
 
+def test_eval_ingest_part_scores_one_side_of_the_split(default_set, tmp_path):
+    out = io.StringIO()
+    call_command("eval_ingest", "--output", str(tmp_path / "o.json"), "--part", "dev",
+                 "--kind", "text", stdout=out)
+    printed = out.getvalue()
+    assert "\ntext, dev " in printed
+    assert "held-out" not in printed and "text, all" not in printed
+    written = json.loads((tmp_path / "o.json").read_text())
+    assert HELD_OUT not in written["text"] and DEV in written["text"]
+
+
+def test_eval_ingest_part_refuses_a_corpus_without_the_split(tarball, tmp_path):
+    with pytest.raises(CommandError, match="development set only"):
+        call_command("eval_ingest", "--corpus", str(tarball), "--part", "dev",
+                     "--output", str(tmp_path / "o.json"))
+
+
 def test_eval_ingest_without_the_data_names_the_missing_path(tmp_path, monkeypatch):
     missing = tmp_path / "missing.tar.gz"
     monkeypatch.setattr(eval_ingest, "DEFAULT_SET", missing)

@@ -135,6 +135,7 @@ _TAIL_RE = re.compile(
     r"|\s*[,\s]\s*(?:(?:am|um|on|at|le|el|il|op|vom|den|dnia|à|às|kl\.?)\s+)?(?=\d)"
     r"|(?<=[^\W\d_])(?=\d{1,2}\.\s?(?:\d|[^\W\d_]{3}))"
     r"|\s+\S+@\S+"
+    r"|\s+@\w"
     r"|\s+[^\W\d_][\w-]*:\s+(?=\S)"
     r"|\s+(?:fotos?|photos?|bilder?|illustrations?|illustrationen|grafiken?|images?|videos?)\b"
     r"|\s+(?:(?:ein|eine|einen|keine|no|leave an?|schreibe einen|hinterlasse einen)\s+)?"

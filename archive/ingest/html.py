@@ -14,9 +14,11 @@ from .dates import DAY, MONTH, FoundDate, find_dateline, parse_date
 from .draft import Draft, count_words
 from .errors import IngestError
 from .html_meta import PageMeta, choose_authors, choose_date, choose_title, read_page_meta
+from .html_text import visible_text
 from .keys import normalize_name
 from .language import guess_language
 from .sanitize import sanitize_html
+from .text import extract_text
 
 _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "tr", "figcaption", "blockquote")
 _LEADING_HEADING_RE = re.compile(r"^\s*<h([2-6])>.*?</h\1>\s*", re.DOTALL)
@@ -31,6 +33,9 @@ _TEASER_HEADLINES = 5
 _SEARCH_URL_RE = re.compile(
     r"[?&](?:q|query|search|suche|keywords?)=|/(?:search|suche|recherche)(?:/|$|\?)", re.I
 )
+# A byline the raw-text reader found labelled in the visible text ("By", "Von", "Par"),
+# enough on its own when no two sources of the page agree on a name.
+_SHOWN_BYLINE_CONFIDENCE = 0.9
 # htmldate's extensive search guesses dates from any text on the page; we never invent one.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
@@ -58,10 +63,33 @@ def extract_html(markup: str) -> Draft:
         body_html, paragraphs = trimmed, kept
     if not paragraphs:
         raise IngestError("No article text found on this page")
-    draft = _build_draft(page, doc, body_html, paragraphs)
+    draft = _build_draft(page, doc, body_html, paragraphs, _read_as_text(tree))
     draft.warnings += _page_kind_warnings(page, draft.source_url, extracted)
     draft.lines = page_lines(tree, draft)
     return draft
+
+
+class _Shown:
+    """What the page shows a reader, read as raw text: its visible lines, and the raw-text
+    reader's headline, authors and date from them (a witness beside the page's metadata)."""
+
+    def __init__(self, text: str, draft: Draft | None):
+        self.lines = [line for line in text.split("\n") if line]
+        self.title = draft.title if draft else ""
+        self.authors = draft.authors if draft else []
+        self.authors_confidence = draft.confidence.get("authors", 0.0) if draft else 0.0
+        self.date = (
+            FoundDate(draft.published, draft.date_precision, "", "") if draft and draft.published else None
+        )
+
+
+def _read_as_text(tree: lxml_html.HtmlElement) -> _Shown:
+    """The page's visible text, and what the raw-text reader makes of it."""
+    text = visible_text(tree)
+    try:
+        return _Shown(text, extract_text(text) if text else None)
+    except IngestError:  # too short or too long as text: the page's metadata must do
+        return _Shown(text, None)
 
 
 def page_lines(tree: lxml_html.HtmlElement, draft: Draft) -> list[list[str]]:
@@ -176,11 +204,13 @@ def _parse(markup: str) -> lxml_html.HtmlElement:
         raise IngestError("This HTML page could not be read: it has no content") from error
 
 
-def _build_draft(page: PageMeta, doc, body_html: str, paragraphs: list[str]) -> Draft:
-    """Choose each field among the page's sources and trafilatura's, by their agreement."""
+def _build_draft(page: PageMeta, doc, body_html: str, paragraphs: list[str], shown: _Shown) -> Draft:
+    """Choose each field among the page's sources, trafilatura's and the visible text's,
+    by their agreement."""
     outlet = page.outlet or (doc.sitename or "")
     outlets = [page.outlet, *_site_names(doc)]
-    title, title_conf = choose_title([*page.titles, ("trafilatura", doc.title or "")], outlets)
+    titles = [*page.titles, ("trafilatura", doc.title or ""), ("text", shown.title)]
+    title, title_conf = choose_title(titles, outlets)
     if not title:
         words = paragraphs[0].split()
         title, title_conf = " ".join(words[:15]) + ("…" if len(words) > 15 else ""), 0.2
@@ -188,10 +218,15 @@ def _build_draft(page: PageMeta, doc, body_html: str, paragraphs: list[str]) -> 
         paragraphs = paragraphs[1:]  # the page's <h1> repeats the headline
         body_html = _LEADING_HEADING_RE.sub("", body_html, count=1)
     extracted = [("trafilatura", a) for a in (doc.author or "").split("; ") if a]
-    authors, authors_conf = choose_authors([*page.bylines, *extracted], outlets)
+    extracted += [("text", a) for a in shown.authors]
+    authors, authors_conf = choose_authors([*page.bylines, *extracted], outlets, shown.lines)
+    if not authors and shown.authors_confidence >= _SHOWN_BYLINE_CONFIDENCE:
+        authors, authors_conf = shown.authors, 0.5
     dates = list(page.dates)
     if inferred := _trafilatura_date(doc.date):
         dates.append(("trafilatura", inferred))
+    if shown.date:
+        dates.append(("text", shown.date))
     found, date_conf = choose_date(dates)
     body_text = "\n\n".join(paragraphs)
     lede = page.description if count_words(page.description) >= 8 else paragraphs[0]

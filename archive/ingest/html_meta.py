@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
-from .bylines import DESK_WORDS
-from .dates import FoundDate, parse_date
+from .bylines import DESK_WORDS, is_name
+from .dates import DAY, FoundDate, parse_date
 from .keys import fold_quotes
 
 _ARTICLE_TYPES = re.compile(r"(?:\w*NewsArticle|Article|BlogPosting|Report|ScholarlyArticle)$")
@@ -87,7 +87,7 @@ def _title_sources(tree, tags: dict[str, str], ld: dict[str, Any]) -> list[tuple
         ("twitter", tags.get("twitter:title", "")),
         ("citation", tags.get("citation_title", "") or tags.get("dc.title", "")),
     ]
-    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1") if not _assistive(h)]
     h1s = [h for h in h1s if h]
     if h1s:
         found.append(("h1", h1s[0]))
@@ -103,10 +103,32 @@ def _title_sources(tree, tags: dict[str, str], ld: dict[str, Any]) -> list[tuple
     return [(source, value) for source, value in found if value]
 
 
+# Class names of headings meant for screen readers only ("Navigation und Service", "Menu"):
+# page structure, never the headline a reader sees.
+_ASSISTIVE_CLASSES = frozenset({
+    "aural", "sr-only", "sr-only-focusable", "screen-reader-text", "screenreader", "visually-hidden",
+    "visuallyhidden", "assistive", "offscreen", "element-invisible", "hidden", "invisible",
+    "navskip", "skip", "hide",
+})
+_ASSISTIVE_PART_RE = re.compile(r"assistive|sr-only|visually-?hidden|screen-?reader", re.IGNORECASE)
+
+
+def _assistive(element) -> bool:
+    """True for a heading hidden from sight (hidden, aria-hidden, a screen-reader-only class),
+    itself or through an ancestor."""
+    for node in (element, *element.iterancestors()):
+        if node.get("hidden") is not None or node.get("aria-hidden") == "true":
+            return True
+        classes = (node.get("class") or "").lower().split()
+        if any(c in _ASSISTIVE_CLASSES or _ASSISTIVE_PART_RE.search(c) for c in classes):
+            return True
+    return False
+
+
 _BYLINE_CLASS_RE = re.compile(r"author|byline|autor|verfasser|writer", re.IGNORECASE)
 _BYLINE_PREFIX_RE = re.compile(
     r"^\s*(?:(?:written|posted|geschrieben|verfasst|veröffentlicht)\s+)?"
-    r"(?:by|von|par|por|di|autor(?:in)?\s*:|author\s*:|text\s*:)\s*",
+    r"(?:(?:by|von|par|por|di)\b|autor(?:in)?\s*:|author\s*:|text\s*:)\s*",
     re.IGNORECASE,
 )
 
@@ -352,7 +374,7 @@ def _unique(names: list[str]) -> list[str]:
 
 _TITLE_SEGMENT_RE = re.compile(r"\s+(?:\||–|—|-|::|·|›|»|/)\s+|\s*[|»›_]\s*")
 # A tie between headlines said equally often goes to the source a person reads as the headline.
-_TITLE_PRIORITY = ("h1", "ld", "og", "twitter", "citation", "title", "trafilatura")
+_TITLE_PRIORITY = ("h1", "ld", "og", "twitter", "citation", "title", "trafilatura", "text")
 
 
 def choose_title(sources: list[tuple[str, str]], outlets: list[str]) -> tuple[str, float]:
@@ -368,7 +390,8 @@ def choose_title(sources: list[tuple[str, str]], outlets: list[str]) -> tuple[st
     others = [(s, v) for s, v in sources if s != "h1" and v]
     if h1 and not _names_site(h1, site):
         key = _key(h1)
-        for _, value in others:
+        # The visible text's headline is most often the <h1> read back: no second witness.
+        for _, value in [(s, v) for s, v in others if s != "text"]:
             other = _key(value)
             if other == key or any(_key(core) == key for core in _title_cores(value, site)):
                 return h1, 1.0 if other == key else 0.9
@@ -399,11 +422,17 @@ def _vote_title(sources: list[tuple[str, str]], site: set[str]) -> tuple[str, fl
     def rank(key: str) -> tuple:
         sayers = support[key][1]
         first = min(_TITLE_PRIORITY.index(s) if s in _TITLE_PRIORITY else 99 for s in sayers)
-        return (len(sayers) - (5 if key in site else 0), -first, len(key))
+        return (len(sayers) - (5 if key in site else 0), not _ends_with_site(key, site), -first, len(key))
 
     best = max(support, key=rank)
     agreeing = len(support[best][1])
     return support[best][0], min(1.0, 0.4 + 0.2 * agreeing) if agreeing > 1 else 0.4
+
+
+def _ends_with_site(title: str, site: set[str]) -> bool:
+    """True for "Headline | Site": a last segment naming the site, which the headline lacks."""
+    separators = list(_TITLE_SEGMENT_RE.finditer(title))
+    return bool(separators) and _names_site(title[separators[-1].end() :], site)
 
 
 def _title_cores(title: str, site: set[str]) -> list[str]:
@@ -430,7 +459,10 @@ def _key(text: str) -> str:
     return " ".join(fold_quotes(text).split()).casefold().strip(" .")
 
 # Placeholders a page's metadata puts where a byline's name goes ("Super User", "Name").
-_PLACEHOLDER_WORDS = frozenset({"super", "user", "name", "author", "autor", "autorin", "online"})
+_PLACEHOLDER_WORDS = frozenset({
+    "super", "user", "name", "author", "autor", "autorin", "online", "follow", "folgen", "datum",
+    "date", "untitled", "unbenannt", "unknown",
+})
 _ORGANISATION_RE = re.compile(
     r"\b(?:gmbh|ag|e\.\s?v\.?|verlag|team|magazin|magazine|zeitung|news|online|media|medien"
     r"|gruppe|group|inc|ltd|llc|presse|press|stiftung|verein|institut|university|universität)\b"
@@ -454,22 +486,53 @@ _AUTHOR_FAMILY = {
     "itemprop": "markup",
     "class": "markup",
     "trafilatura": "trafilatura",
+    "text": "text",
 }
 
 
-def choose_authors(sources: list[tuple[str, str]], outlets: list[str]) -> tuple[list[str], float]:
+def choose_authors(
+    sources: list[tuple[str, str]], outlets: list[str], shown: Iterable[str] = ()
+) -> tuple[list[str], float]:
     """The people two independent sources name as author, and how sure we are.
 
     A name only one source gives was wrong far more often than right (a comment author, a
     site owner, a photographer), so a single source is not enough; nor are <meta> author
-    and trafilatura's copy of it. Desks, wires and outlets are not people.
+    and trafilatura's copy of it (or of the JSON-LD author), which counts half. The JSON-LD
+    list's co-authors of a chosen name are taken with it. Desks, wires and organisations are
+    not people. A name that is also the site's is a personal blog's owner when three sources
+    say it, and the site otherwise. When no two sources agree, a person's name the page's metadata states is
+    taken if the page also prints it on a short line of its own (`shown`, the visible
+    lines): a byline nobody marked up, where a name kept in <meta> only is not shown.
     """
     site = {_key(o) for o in outlets if o}
+    support = _author_support(sources)
+    chosen = []
+    families = 0.0
+    for key, (name, sayers) in support.items():
+        weight = _family_weight(sayers)
+        if weight >= (_SITE_NAME_SUPPORT if _names_site(key, site) else _PERSON_SUPPORT):
+            chosen.append(name)
+            families = max(families, weight)
+    if chosen:
+        return _with_coauthors(chosen, sources, site), min(1.0, 0.5 + 0.15 * int(families))
+    shown_name = _shown_metadata_name(support, site, shown)
+    return ([shown_name], 0.6) if shown_name else ([], 0.0)
+
+
+# Agreement needed: two families for a person; three (trafilatura's copy of <meta> counting
+# half) for a name that is also the site's.
+_PERSON_SUPPORT, _SITE_NAME_SUPPORT = 2.0, 2.5
+_SHOWN_LINE_CHARS = 80  # a byline line; a name inside a paragraph is no byline
+_METADATA_FAMILIES = frozenset({"meta", "ld", "trafilatura"})
+
+
+def _author_support(sources: list[tuple[str, str]]) -> dict[str, tuple[str, set[str]]]:
+    """Each name that could be a person's, keyed for comparison, with the sources naming it."""
     support: dict[str, tuple[str, set[str]]] = {}
     markup_seen: dict[str, set[str]] = {}
     for source, value in sources:
         name = clean_author(value)
-        if not is_person(name, site):
+        if not is_person(name, set()):
             continue
         key = _key(name)
         if source in ("class", "itemprop"):
@@ -478,15 +541,46 @@ def choose_authors(sources: list[tuple[str, str]], outlets: list[str]) -> tuple[
                 continue
             seen.add(key)
         support.setdefault(key, (name, set()))[1].add(source)
-    chosen = []
-    families = 0
-    for name, sayers in support.values():
-        named_by = {_AUTHOR_FAMILY.get(s, s) for s in sayers}
-        if len(named_by) >= 2 and not named_by <= {"meta", "trafilatura"}:
-            chosen.append(name)
-            families = max(families, len(named_by))
-    confidence = min(1.0, 0.5 + 0.15 * families) if chosen else 0.0
-    return chosen, confidence
+    return support
+
+
+def _family_weight(sayers: set[str]) -> float:
+    """How many independent families of sources name someone; trafilatura reading the same
+    <meta> or JSON-LD author adds half a family."""
+    named_by = {_AUTHOR_FAMILY.get(s, s) for s in sayers}
+    copied = "trafilatura" in named_by and bool(named_by & {"meta", "ld"})
+    return len(named_by) - (0.5 if copied else 0.0)
+
+
+def _with_coauthors(chosen: list[str], sources: list[tuple[str, str]], site: set[str]) -> list[str]:
+    """The chosen names, with their co-authors: when the JSON-LD author list names someone
+    chosen, the others it lists wrote the piece too (in the list's order)."""
+    listed = [clean_author(value) for source, value in sources if source == "ld"]
+    listed = [name for name in listed if is_person(name, set()) and not _names_site(_key(name), site)]
+    keys = {_key(name) for name in chosen}
+    if not any(_key(name) in keys for name in listed):
+        return chosen
+    names = list(dict.fromkeys(listed))
+    return names + [name for name in chosen if _key(name) not in {_key(n) for n in names}]
+
+
+def _shown_metadata_name(support, site: set[str], shown: Iterable[str]) -> str:
+    """The first name the page's metadata states, shaped like a person's, not the site's,
+    that a short visible line of the page holds; else ""."""
+    lines = [_key(line) for line in shown if len(line) <= _SHOWN_LINE_CHARS]
+    if not lines:
+        return ""
+    for key, (name, sayers) in support.items():
+        if not _METADATA_FAMILIES & sayers or _names_site(key, site) or not is_name(name):
+            continue
+        if any(key in line for line in lines):
+            return name
+    return ""
+
+
+# Where a date or time starts after a name: after a space or separator, or glued to the
+# name as a day ("Jane Roe22. Februar"); a digit inside a word is a handle's ("freeman1984").
+_AFTER_NAME_RE = re.compile(r"(?:^|\s+|\s*[,;|·•/–—-]\s*|(?<=[^\W\d_])(?=[0-3]?\d\.\s?\S))\d.*$")
 
 
 def clean_author(value: str) -> str:
@@ -494,7 +588,7 @@ def clean_author(value: str) -> str:
     value = " ".join((value or "").split())
     if re.search(r"\b(?:von|by|par|por)\b", value, re.IGNORECASE) or re.match(r"(?i)autor", value):
         value = _BYLINE_LEAD_RE.sub("", value)
-    value = re.sub(r"\s*\d.*$", "", value)  # a date or time after the name
+    value = _AFTER_NAME_RE.sub("", value)  # a date or time after the name
     return value.strip(" ,.:;|-–—·*@")
 
 
@@ -520,32 +614,41 @@ _DATE_FAMILY = {
     "time": "time",
     "url": "url",
     "trafilatura": "trafilatura",
+    "text": "text",
 }
-_DATE_PRIORITY = ("url", "ld", "article", "meta", "time-pub", "time", "trafilatura")
+_DATE_PRIORITY = ("text", "url", "ld", "article", "meta", "time-pub", "time", "trafilatura")
 
 
 def choose_date(sources: list[tuple[str, FoundDate]]) -> tuple[FoundDate | None, float]:
     """The publication date most independent sources give, and how sure we are.
 
-    A date in the URL is set when the page is published and rarely wrong; a modification
-    date the page states is not counted. Dates said by one source only still count: htmldate
-    alone was right about twice as often as wrong.
+    A tie goes to the dateline the page prints under its headline (read from its visible
+    text), then to a date in the URL, set when the page is published and rarely wrong; a
+    modification date the page states is not counted. htmldate's guess alone, with no source
+    of the page saying the same, was wrong more often than right, so it is not enough. A
+    stated timestamp one day from the printed dateline is a UTC time past the page's midnight:
+    the day the page prints is the one its readers saw.
     """
     support: dict = {}
     for source, found in sources:
         if source in _DATE_FAMILY:
             support.setdefault(found.date, (found, set()))[1].add(source)
-    if not support:
-        return None, 0.0
+
+    def families(date) -> set[str]:
+        return {_DATE_FAMILY[s] for s in support[date][1]}
 
     def rank(date) -> tuple:
-        found, sayers = support[date]
-        families = {_DATE_FAMILY[s] for s in sayers}
-        return (len(families), -min(_DATE_PRIORITY.index(s) for s in sayers))
+        return (len(families(date)), -min(_DATE_PRIORITY.index(s) for s in support[date][1]))
 
+    if not support:
+        return None, 0.0
     best = max(support, key=rank)
-    found, sayers = support[best]
-    families = len({_DATE_FAMILY[s] for s in sayers})
+    if families(best) == {"trafilatura"}:
+        return None, 0.0
+    printed = next((found for source, found in sources if source == "text"), None)
+    if printed and printed.precision == DAY and abs((printed.date - best).days) == 1:
+        best = printed.date
+    found = support[best][0]
     rivals = len(support) - 1
-    confidence = min(1.0, 0.4 + 0.2 * families) - 0.1 * min(rivals, 2)
+    confidence = min(1.0, 0.4 + 0.2 * len(families(best))) - 0.1 * min(rivals, 2)
     return found, round(max(confidence, 0.2), 2)

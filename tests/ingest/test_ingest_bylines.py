@@ -262,3 +262,8 @@ def test_a_byline_of_a_desk_is_furniture_and_no_author(line):
 @pytest.mark.parametrize("line", ["By Jane Roe", "Von Menschen und Tieren", "By the way, the staff was kind"])
 def test_a_persons_byline_or_prose_is_no_desk_byline(line):
     assert not is_desk_byline(line)
+
+
+def test_a_social_handle_after_the_name_ends_the_names():
+    assert parse_byline("Por Williams Roe @wroe -") == (["Williams Roe"], {})
+    assert parse_byline("By Jane Roe @janeroe · 3 min read") == (["Jane Roe"], {})

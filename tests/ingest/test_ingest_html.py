@@ -9,6 +9,7 @@ import time
 import pytest
 
 from archive.ingest import IngestError, extract, normalize_name
+from archive.ingest.html_meta import choose_authors
 
 BODY = "".join(
     f"<p>Paragraph {i}: the delegations met in Geneva and agreed to continue the talks on "
@@ -290,3 +291,98 @@ def test_confidence_follows_agreement():
     assert agreed["published"] > alone["published"]
     assert alone["authors"] == 0.0
     assert set(agreed) == {"title", "authors", "outlet", "published"}
+
+
+def test_a_byline_the_page_prints_but_never_marks_up_is_read():
+    before = "<h1>Talks resume in Geneva</h1><p>By Jane Roe</p>"
+    draft = extract(_page(before=before), "p.html")
+    assert draft.authors == ["Jane Roe"]  # the visible text's labelled byline, alone
+
+
+def test_a_meta_author_the_page_also_prints_is_taken():
+    head = "<meta name='author' content='Jane Roe'>"
+    printed = extract(_page(head, before="<div>Jane Roe</div>"), "p.html")
+    assert printed.authors == ["Jane Roe"]
+    assert 0 < printed.confidence["authors"] < 0.8  # weaker than two sources agreeing
+    assert extract(_page(head), "p.html").authors == []  # kept in <meta> only: not shown
+
+
+def test_a_blog_named_after_its_owner_keeps_the_owner_as_author():
+    two = [("ld", "Jane Roe"), ("class", "Jane Roe")]
+    assert choose_authors(two, ["Jane Roe"]) == ([], 0.0)  # two sources naming the site: the site
+    assert choose_authors(two, ["Example News"])[0] == ["Jane Roe"]
+    three = [*two, ("text", "Jane Roe")]
+    assert choose_authors(three, ["Jane Roe"])[0] == ["Jane Roe"]  # and the byline it prints
+
+
+def test_a_meta_name_on_a_long_line_only_is_no_byline():
+    sources = [("meta", "Jane Roe"), ("trafilatura", "Jane Roe")]
+    sentence = "In her speech on Tuesday, Jane Roe said the talks would go on for as long as needed."
+    assert choose_authors(sources, [], [sentence]) == ([], 0.0)
+    assert choose_authors(sources, [], ["Jane Roe", sentence])[0] == ["Jane Roe"]
+    assert choose_authors([("meta", "Example News")], ["Example News"], ["Example News"])[0] == []
+
+
+def test_a_dateline_only_the_visible_text_holds_is_read():
+    before = "<h1>Talks resume in Geneva</h1><p>4 March 2019</p>"
+    draft = extract(_page(before=before), "p.html")
+    assert (draft.published, draft.date_precision) == (datetime.date(2019, 3, 4), "day")
+    assert extract(_page(before="<h1>Talks resume in Geneva</h1>"), "p.html").published is None
+
+
+def test_byline_labels_are_whole_words_and_a_date_glued_to_a_name_is_cut():
+    from lxml import html as lxml_html
+
+    from archive.ingest.html_meta import clean_author, is_person, read_page_meta
+
+    markup = "<span class='author'>Dieter Roe</span><span class='byline'>Von Jane Roe</span>"
+    meta = read_page_meta(lxml_html.document_fromstring(_page(before=markup)))
+    assert meta.bylines == [("class", "Dieter Roe"), ("class", "Jane Roe")]  # "Di" is no label
+    assert clean_author("freeman1984") == "freeman1984"  # a handle's digits are no date
+    assert clean_author("Jane Roe22. Februar 2020") == "Jane Roe"
+    assert not is_person("Follow", set()) and not is_person("Unbenannt", set())
+
+
+def test_htmldate_alone_is_no_date_and_the_printed_day_beats_a_utc_timestamp():
+    from archive.ingest.dates import FoundDate
+    from archive.ingest.html_meta import choose_date
+
+    def day(number: int) -> FoundDate:
+        return FoundDate(datetime.date(2022, 5, number), "day", "", "")
+
+    assert choose_date([("trafilatura", day(5))]) == (None, 0.0)
+    assert choose_date([("trafilatura", day(5)), ("text", day(5))])[0].date == datetime.date(2022, 5, 5)
+    stated = [("ld", day(5)), ("meta", day(5)), ("text", day(6))]
+    assert choose_date(stated)[0].date == datetime.date(2022, 5, 6)  # 22:00Z on the 5th
+    far = [("ld", day(5)), ("meta", day(5)), ("text", day(9))]
+    assert choose_date(far)[0].date == datetime.date(2022, 5, 5)
+
+
+def test_a_heading_for_screen_readers_only_is_not_the_headline():
+    for hidden in ("<h1 class='aural'>Navigation und Service</h1>", "<h1 class='sr-only'>Menu</h1>",
+                   "<div hidden><h1>Navigation</h1></div>", "<h1 aria-hidden='true'>Navigation</h1>"):
+        before = f"{hidden}<h1>Talks resume in Geneva</h1>"
+        head = "<title>Talks resume in Geneva | Example News</title>"
+        assert extract(_page(head, before=before), "p.html").title == "Talks resume in Geneva", hidden
+
+
+def test_a_title_tail_naming_the_site_is_dropped_when_no_h1_says_the_headline():
+    head = (
+        "<meta property='og:site_name' content='Example News'>"
+        "<title>Talks resume in Geneva | Example News</title>"
+        "<meta property='og:title' content='Talks resume in Geneva | Example News'>"
+    )
+    assert extract(_page(head), "p.html").title == "Talks resume in Geneva"
+
+
+def test_trafilatura_reading_the_json_ld_author_back_is_half_a_witness():
+    copied = [("ld", "Jane Roe"), ("trafilatura", "Jane Roe")]
+    assert choose_authors(copied, []) == ([], 0.0)
+    assert choose_authors([*copied, ("meta", "Jane Roe")], [])[0] == ["Jane Roe"]
+
+
+def test_the_json_ld_co_authors_of_a_chosen_name_come_with_it():
+    sources = [("ld", "Jane Roe"), ("ld", "John Doe"), ("meta", "Jane Roe"), ("class", "Jane Roe")]
+    assert choose_authors(sources, [])[0] == ["Jane Roe", "John Doe"]
+    unconfirmed = [("ld", "Jane Roe"), ("ld", "John Doe")]
+    assert choose_authors(unconfirmed, [])[0] == []

@@ -24,13 +24,16 @@ class Command(BaseCommand):
                                  "corpus has no held-out split: all its pages are unseen.")
         parser.add_argument("--kind", choices=["text", "html"], action="append",
                             help="Only this kind of capture (repeatable).")
+        parser.add_argument("--part", choices=[ingest_eval.DEV, ingest_eval.HELD_OUT],
+                            help="Only this side of the development set's split: score the "
+                                 "development pages while iterating, the held-out ones to report.")
         parser.add_argument("--failures", type=int, default=0, metavar="N",
                             help="Show up to N failing development pages per field.")
         parser.add_argument("--field", action="append", choices=ingest_eval.FIELDS,
                             help="Only these fields in the failure list.")
         parser.add_argument("--output", type=Path, help="JSON results (default: beside the bench's).")
 
-    def handle(self, *args, corpus, kind, failures, field, output, **options):
+    def handle(self, *args, corpus, kind, part, failures, field, output, **options):
         corpus = corpus or DEFAULT_SET
         if not corpus.exists():
             if corpus == DEFAULT_SET:
@@ -43,6 +46,10 @@ class Command(BaseCommand):
             pages = list(ingest_eval.read_pages(corpus, split=split))
         except (OSError, ValueError, tarfile.TarError) as error:
             raise CommandError(f"Cannot read the corpus: {error}") from error
+        if part:
+            if not split:
+                raise CommandError("--part applies to the development set only: another corpus has no split")
+            pages = [page for page in pages if page.part == part]
         runs = ingest_eval.evaluate(pages, kind or ("text", "html"))
         self.stdout.write(ingest_eval.table(runs))
         for run in runs:
