@@ -1,4 +1,5 @@
 """Write a consistent snapshot of the live SQLite database: articles, captures, accounts, all.
+(On PostgreSQL the snapshot is pg_dump's, written and checked the same way: archive.pgdump.)
 
 SQLite's online backup API copies the database inside one read transaction, so the snapshot is
 the database as of one instant even while gunicorn serves and writes (in WAL mode writers are
@@ -22,6 +23,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from archive import pgdump
+from archive.models import Article
 
 # What makes a SQLite file a Dossier database (the tables restore cannot do without).
 REQUIRED_TABLES = ("django_migrations", "auth_user", "archive_article", "archive_capture",
@@ -120,8 +124,9 @@ def fsync_file(path: Path) -> None:
 
 
 class Command(BaseCommand):
-    help = ("Write a consistent snapshot of the SQLite database (articles, captures, accounts) "
-            "while the server runs. The search index is rebuilt by restore, not backed up.")
+    help = ("Write a consistent snapshot of the database (articles, captures, accounts) while the "
+            "server runs: SQLite's backup API, or pg_dump on PostgreSQL. The search index is "
+            "rebuilt by restore, not backed up.")
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", metavar="PATH",
@@ -129,10 +134,13 @@ class Command(BaseCommand):
                                  "$DOSSIER_DATA_DIR/backups/). An existing file is never overwritten.")
 
     def handle(self, *args, path, **options):
-        live_database()
+        if not pgdump.is_postgres():
+            live_database()
         target = Path(path) if path else self.default_target()
         if target.exists():
             raise CommandError(f"{target} already exists: a backup never overwrites a file.")
+        if pgdump.is_postgres():
+            return self.dump_postgres(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         # Beside the target (same file system, so the final rename is atomic), hidden, unique.
         partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
@@ -151,14 +159,35 @@ class Command(BaseCommand):
             f"Backup written to {target} in {time.monotonic() - started:.1f} s "
             f"({human_size(target.stat().st_size)}, integrity check ok): {snapshot.describe()}."))
 
+    def dump_postgres(self, target: Path) -> None:
+        """pg_dump's snapshot of one instant, checked by pg_restore before it gets its name."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        started = time.monotonic()
+        articles = Article.objects.count()
+        try:
+            pgdump.dump(partial)
+            tables = pgdump.check(partial)
+            fsync_file(partial)
+            self.publish(partial, target)
+        except pgdump.DumpError as error:
+            raise CommandError(f"The backup failed: {error}. Nothing was written to {target}.") from error
+        finally:
+            partial.unlink(missing_ok=True)
+        self.stdout.write(self.style.SUCCESS(
+            f"Backup written to {target} in {time.monotonic() - started:.1f} s by pg_dump "
+            f"({human_size(target.stat().st_size)}, {tables} tables, readable by pg_restore; the "
+            f"archive held {articles} articles as it began). Restore it with manage.py restore."))
+
     @staticmethod
     def default_target() -> Path:
         folder = settings.DATA_DIR / "backups"
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        target, n = folder / f"dossier-{stamp}.sqlite3", 1
+        suffix = ".dump" if pgdump.is_postgres() else ".sqlite3"
+        target, n = folder / f"dossier-{stamp}{suffix}", 1
         while target.exists():  # two backups within a second
             n += 1
-            target = folder / f"dossier-{stamp}-{n}.sqlite3"
+            target = folder / f"dossier-{stamp}-{n}{suffix}"
         return target
 
     @staticmethod

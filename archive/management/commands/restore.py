@@ -10,6 +10,10 @@ The backup is copied with SQLite's backup API into a file beside the database an
 there (integrity, Dossier's tables, foreign keys, every capture against its SHA-256, a schema
 this code knows); only then is it renamed over the database. Whatever fails before that rename
 leaves the current database exactly as it was.
+
+On PostgreSQL the backup is a pg_dump archive: checked by pg_restore's reading of it, then
+restored by pg_restore in one transaction (archive.pgdump), with the same refusal of an
+archive that has articles of its own.
 """
 
 import contextlib
@@ -18,7 +22,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +32,7 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
+from archive import pgdump
 from archive.management.commands.backup import (
     Snapshot,
     SnapshotError,
@@ -95,6 +100,18 @@ def own_articles(db: sqlite3.Connection) -> int:
     return sum((content_hash, naive(updated)) not in seed for content_hash, updated in rows)
 
 
+def own_articles_in_database() -> int:
+    """``own_articles`` for the configured database, read through the ORM (PostgreSQL)."""
+    from archive.models import Article
+
+    if Article._meta.db_table not in connection.introspection.table_names():
+        return 0
+    seed = seed_articles()
+    rows = Article.objects.values_list("content_hash", "updated")
+    return sum((content_hash, updated.astimezone(UTC).replace(tzinfo=None)) not in seed
+               for content_hash, updated in rows)
+
+
 @contextlib.contextmanager
 def exclusive(live: Path) -> Iterator[sqlite3.Connection]:
     """The current database, locked against every other connection until the block ends.
@@ -147,7 +164,8 @@ def refuse_own_articles(db: sqlite3.Connection, live: Path) -> None:
 
 
 class Command(BaseCommand):
-    help = ("Restore a backup written by `manage.py backup` into this install (server stopped), "
+    help = ("Restore a backup written by `manage.py backup` (an SQLite file, or a pg_dump archive "
+            "on PostgreSQL) into this install (server stopped), "
             "migrate it and rebuild the search index.")
 
     def add_arguments(self, parser):
@@ -158,7 +176,42 @@ class Command(BaseCommand):
                             help="Do not rebuild the search index (run rebuild_index before serving).")
 
     def handle(self, *args, path, force, no_index, **options):
-        live, source = live_database(), Path(path)
+        if pgdump.is_postgres():
+            self.restore_postgres(Path(path), force=force)
+        else:
+            self.restore_sqlite(Path(path), force=force)
+        self.migrate()
+        if no_index:
+            self.stdout.write(self.style.WARNING("Search index not rebuilt: run manage.py "
+                                                 "rebuild_index before serving."))
+        else:
+            self.rebuild_index()
+
+    def restore_postgres(self, source: Path, *, force: bool) -> None:
+        """pg_restore in one transaction, after the same checks as for SQLite: a dump of
+        Dossier's tables that pg_restore can read, and no archive of its own replaced unasked."""
+        if not source.is_file():
+            raise CommandError(f"No backup file at {source}.")
+        try:
+            tables = pgdump.check(source)
+        except pgdump.DumpError as error:
+            raise CommandError(f"{source} cannot be restored: {error}. The current database is "
+                               f"unchanged.") from error
+        if not force and (own := own_articles_in_database()):
+            raise CommandError(f"The current archive holds {own} articles of its own (beyond the seed "
+                               f"collection): nothing was changed. Back it up first, then restore "
+                               f"with --force to replace it.")
+        connections.close_all()
+        try:
+            pgdump.restore(source)
+        except pgdump.DumpError as error:
+            raise CommandError(f"{source} could not be restored ({error}); pg_restore ran in one "
+                               f"transaction, so the current database is unchanged.") from error
+        self.stdout.write(f"Restored {source} with pg_restore ({tables} tables). "
+                          f"User accounts are now the backup's.")
+
+    def restore_sqlite(self, source: Path, *, force: bool) -> None:
+        live = live_database()
         if not source.is_file():
             raise CommandError(f"No backup file at {source}.")
         if live.exists() and source.resolve() == live.resolve():
@@ -176,12 +229,6 @@ class Command(BaseCommand):
             staged.unlink(missing_ok=True)
         self.stdout.write(f"Restored {source}: {snapshot.describe()}. "
                           f"User accounts are now the backup's.")
-        self.migrate()
-        if no_index:
-            self.stdout.write(self.style.WARNING("Search index not rebuilt: run manage.py "
-                                                 "rebuild_index before serving."))
-        else:
-            self.rebuild_index()
 
     def migrate(self) -> None:
         recorder = MigrationRecorder(connection)
