@@ -32,7 +32,7 @@ FEATURES = (
     "digits", "meta", "good", "short", "bad", "junk", "meta_below", "meta_above",
     "overlap", "repeated", "position", "capitalised", "upper", "first_line", "short_around",
     "name", "blank_around", "log_next_words", "shorter_than_next", "lede_like", "between",
-    "prev_short", "two_to_twelve", "quoted_elsewhere", "lede_overlap",
+    "prev_short", "two_to_twelve",
 )
 
 
@@ -46,9 +46,6 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
     """A feature vector for every candidate line, in FEATURES order."""
     block_text = " ".join(line.text for line in lines[start:end])[:5000]
     block_words = Counter(w.casefold() for w in _CONTENT_WORD_RE.findall(block_text))
-    lede_words = set(w.casefold() for w in _CONTENT_WORD_RE.findall(block_text[:600]))
-    page_text = "\n".join(line.text.casefold() for line in lines)
-    equal = Counter(line.text.casefold() for line in lines)
     window = range(max(0, start - ABOVE - 2), min(len(lines), start + BELOW + 2))
     known: dict[int, bool] = {}
 
@@ -71,8 +68,6 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
         line = lines[i]
         text = line.text
         if not text or line.words > 40 or line.kind == JUNK or i >= start and not _heading_shaped(line):
-            continue
-        if meta(i):  # a dateline or byline is the headline's neighbour, never the headline
             continue
         distance = start - i
         after = range(i + 1, min(len(lines), i + 4))
@@ -99,20 +94,8 @@ def features(lines: list[Line], start: int, end: int, is_meta: Callable[[str], b
             float(line.words >= 13 and text.endswith(".")),
             math.log1p(between.get(i, 0)),
             float(i > 0 and lines[i - 1].kind == SHORT), float(2 <= line.words <= 12),
-            _quoted_elsewhere(text, line.words, page_text, equal),
-            sum(w in lede_words for w in content) / len(content) if content else 0.0,
         ]
     return vectors
-
-
-def _quoted_elsewhere(text: str, words: int, page_text: str, equal: Counter) -> float:
-    """1 when a heading of three words or more stands again inside a longer line of the page:
-    a headline is quoted by its comment count, breadcrumb or share line ("2 Gedanken zu
-    \u201e<headline>\u201c"), a menu item rarely is."""
-    if words < 3:
-        return 0.0
-    folded = text.casefold()
-    return float(page_text.count(folded) > equal[folded])
 
 
 def _heading_shaped(line: Line) -> bool:
