@@ -220,7 +220,7 @@ def parse_date(text: str) -> FoundDate | None:
     pattern = _DIGIT_DATE_RE if text[0].isdigit() else _WORD_DATE_RE
     match = pattern.fullmatch(text)
     if match and _names_a_month(match):
-        return _to_found(match, two_digit_year=False)
+        return _to_found(match, two_digit_year=_padded_day_month(_parts(match)))
     if _YEAR_ONLY_RE.fullmatch(text):
         return _build(int(text), None, None)
     return None
@@ -246,7 +246,9 @@ def find_dateline(line: str) -> FoundDate | None:
         # Roe22. Februar 2020"), as it does after "von"; the label then ends in a letter.
         if not _is_label(before + " " if before[-1:].isalpha() else before) or _in_range(match):
             continue
-        found = _to_found(match, two_digit_year=bool(_INTRODUCED_RE.search(before)))
+        # "28.01.22 / 0 Kommentare": a padded short date opening a line is a dateline too.
+        short = not before.strip() and _padded_day_month(_parts(match))
+        found = _to_found(match, two_digit_year=short or bool(_INTRODUCED_RE.search(before)))
         if found:
             end = _skip_second_dates(line, match.end())
             return found._replace(
@@ -392,6 +394,13 @@ def _to_found(match: re.Match[str], *, two_digit_year: bool) -> FoundDate | None
         month = _month_number(parts["m"])
         day = int(parts["d"]) if "d" in parts else None
     return _build(int(year), month, day)
+
+
+def _padded_day_month(parts: dict[str, str]) -> bool:
+    """True for "31.10.23" or "05/06/22": a day and a month of two digits each, the way a site
+    prints its short dates; a version or a score ("2.10.19", "3-1-20") is rarely padded, and
+    a padded one has a word before it ("Version 10.12.19"), so only a line's opening counts."""
+    return "a" in parts and len(parts["a"]) == len(parts["b"]) == 2
 
 
 def _parts(match: re.Match[str]) -> dict[str, str]:

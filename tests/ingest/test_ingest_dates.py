@@ -152,10 +152,15 @@ def test_an_updated_date_after_the_published_one_is_part_of_the_dateline():
     assert find_dateline("17. September 2022 17. September 2022").suffix == ""
 
 
-def test_two_digit_years_only_after_a_word_that_introduces_a_date():
+def test_two_digit_years_after_a_word_that_introduces_a_date_or_with_a_padded_day_and_month():
     assert find_dateline("am 16.01.20") == (D(2020, 1, 16), "day", "am", "")
     assert find_dateline("Datum: 12.Okt.18") == (D(2018, 10, 12), "day", "Datum", "")
-    assert find_dateline("16.01.20") is None
+    assert find_dateline("16.01.20") == (D(2020, 1, 16), "day", "", "")
+    assert find_dateline("28.01.22 / 0 Kommentare") == (D(2022, 1, 28), "day", "", "0 Kommentare")
+    assert find_dateline("30/10/23 | Redaktion") == (D(2023, 10, 30), "day", "", "Redaktion")
+    assert find_dateline("Redaktion, 30/10/23") is None  # after a word only with a clock
+    assert find_dateline("6.1.20") is None  # unpadded: as likely a version number
+    assert find_dateline("Version 2.10.19") is None
     assert find_dateline("am 3. März 19:30") is None
 
 
