@@ -1,0 +1,265 @@
+"""The PostgreSQL engine: the articles' words in the archive's own database, searched with
+PostgreSQL full-text search, so every app server behind one database serves one archive.
+
+It runs on Django's connection (whatever ``DATABASE_URL`` names): a write is one transaction
+of the engine's tables; totals, facets and the month timeline are counted in SQL over the
+whole matching set; snippets, suggestions and topic queries use the same analysis as the
+documents. The query tree is compiled by ``compiler``; the rows are built by ``documents``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+
+from search import querytree as qt
+from search.backends.base import UNDATED, Document, MatchRequest, MatchResult, SearchBackend
+from search.backends.postgres import documents as docs
+from search.backends.postgres.compiler import PARAGRAPHS, Compiler
+
+# The SQL this engine sends starts with this comment, so a test that counts a page's own
+# queries can tell them from the engine's.
+MARK = "/* search_pg */ "
+# ts_rank_cd's weights for D (body), C (lede), B (names), A (title), in the ratios of the
+# Whoosh engine's field boosts.
+WEIGHTS = "{0.25, 0.5, 0.375, 1.0}"
+ORDERS = {
+    "relevance": "title_rank DESC, rank DESC, published DESC NULLS LAST, article_id DESC",
+    "newest": "published DESC NULLS LAST, article_id DESC",
+    "oldest": "published ASC NULLS LAST, article_id ASC",
+}
+FACET_SQL = {
+    "author": "SELECT v, count(*) AS n FROM m, unnest(m.authors) AS v GROUP BY v",
+    "outlet": "SELECT outlet AS v, count(*) AS n FROM m WHERE outlet <> '' GROUP BY outlet",
+    "topic": "SELECT v, count(*) AS n FROM m, unnest(m.topics) AS v GROUP BY v",
+    "month": "SELECT month AS v, count(*) AS n FROM m WHERE month <> '' GROUP BY month",
+}
+SPELLING_SIMILARITY = 0.2  # pg_trgm's threshold for a candidate spelling
+SPELLING_DISTANCE = 2  # edits, as the Whoosh engine's suggestions
+_TOKEN = re.compile(r"\w+")
+
+
+class PostgresBackend(SearchBackend):
+    name = "postgres"
+
+    def __init__(self):
+        if connection.vendor != "postgresql" or not apps.is_installed("search.backends.postgres"):
+            raise ImproperlyConfigured(
+                "DOSSIER_SEARCH_BACKEND=postgres needs the archive on PostgreSQL: set DATABASE_URL "
+                f"to a postgres:// URL (the database is {connection.vendor}), or use whoosh.")
+
+    # Writing -----------------------------------------------------------------------------
+
+    def apply(self, documents: Mapping[int, Document | None], *, timeout: float) -> None:
+        if not documents:
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"{MARK}SET LOCAL lock_timeout = %s", [f"{int(timeout * 1000)}ms"])
+            ids = list(documents)
+            cursor.execute(f"{MARK}DELETE FROM search_pg_paragraph WHERE article_id = ANY(%s)", [ids])
+            gone = [pk for pk, d in documents.items() if d is None]
+            if gone:
+                cursor.execute(f"{MARK}DELETE FROM search_pg_document WHERE article_id = ANY(%s)", [gone])
+            kept = {pk: d for pk, d in documents.items() if d is not None}
+            if kept:
+                _insert(cursor, kept, upsert=True)
+            _bump(cursor)
+
+    def rebuild(self, batches: Iterable[list[Document]],
+                progress: Callable[[int], None] | None = None) -> None:
+        """Everything replaced in one transaction: readers see the old rows until it commits."""
+        done = 0
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table in ("search_pg_paragraph", "search_pg_document", "search_pg_word"):
+                cursor.execute(f"{MARK}DELETE FROM {table}")
+            for batch in batches:
+                if batch:
+                    _insert(cursor, {d.id: d for d in batch}, upsert=False)
+                done += len(batch)
+                if progress:
+                    progress(done)
+            _bump(cursor)
+
+    def signatures(self) -> dict[int, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"{MARK}SELECT article_id, signature FROM search_pg_document")
+            return dict(cursor.fetchall())
+
+    # Reading -----------------------------------------------------------------------------
+
+    def match(self, request: MatchRequest) -> MatchResult:
+        with connection.cursor() as cursor:
+            compiled = None
+            if request.query is not None:
+                compiled = Compiler(cursor).compile(request.query)
+                if compiled is None:
+                    return MatchResult([], 0, searchable=False)
+            sql, params = _match_sql(request, compiled)
+            cursor.execute(sql, params)
+            total, ids, *facets = cursor.fetchone()
+        result = MatchResult(list(ids or []), total, words=compiled.words if compiled else frozenset())
+        if request.facets:
+            result.facets = {name: dict(counts or {}) for name, counts in zip(FACET_SQL, facets, strict=False)}
+            if undated := facets[-1]:
+                result.facets["month"][UNDATED] = undated
+        return result
+
+    def topic_hits(self, components: list[dict], queries: Mapping[str, qt.Node]) -> dict[int, set[str]]:
+        """Each saved query run over throwaway documents of these articles, built in the query
+        itself (nothing is written)."""
+        hits: dict[int, set[str]] = {c["id"]: set() for c in components}
+        if not components or not queries:
+            return hits
+        with connection.cursor() as cursor:
+            records, para, _words = docs.batch(components)
+            selects, params = [], [*records, *para]
+            for slug, tree in queries.items():
+                compiled = Compiler(cursor).compile(tree)
+                if compiled is None:
+                    continue
+                condition = compiled.condition
+                selects.append(f"SELECT %s, d.article_id FROM d WHERE {condition.sql}")
+                params += [slug, *condition.params]
+            if not selects:
+                return hits
+            sql = (f"{MARK}WITH d({docs.COLUMNS}) AS MATERIALIZED ({docs.SELECT_ROWS}), "
+                   f"para(article_id, words) AS MATERIALIZED ({docs.SELECT_PARAGRAPHS}) "
+                   + " UNION ALL ".join(selects).replace(PARAGRAPHS, "para"))
+            cursor.execute(sql, params)
+            for slug, pk in cursor.fetchall():
+                hits[pk].add(slug)
+        return hits
+
+    def respell(self, words: list[str]) -> dict[str, str]:
+        """Each unknown word's closest word in the archive: fewest edits first, then a name
+        before a title word before a text word, then the most similar (pg_trgm)."""
+        found = {}
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"{MARK}SET LOCAL pg_trgm.similarity_threshold = {SPELLING_SIMILARITY}")
+            for word in words:
+                lower = word.lower()
+                cursor.execute(f"{MARK}SELECT 1 FROM search_pg_word WHERE word = %s OR stem = %s LIMIT 1",
+                               [lower, lower])
+                if cursor.fetchone():
+                    continue
+                cursor.execute(
+                    f"{MARK}SELECT word FROM search_pg_word WHERE word %% %s AND left(word, 1) = left(%s, 1) "
+                    "AND levenshtein_less_equal(word, %s, %s) <= %s "
+                    "ORDER BY levenshtein(word, %s), rank, similarity(word, %s) DESC, word LIMIT 1",
+                    [lower, lower, lower, SPELLING_DISTANCE, SPELLING_DISTANCE, lower, lower])
+                if row := cursor.fetchone():
+                    found[word] = row[0]
+        return found
+
+    def spans(self, text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+        """Tokens whose stem (the documents' own stemmer) is one of ``words``, or begins with a
+        ``prefix*`` of them. Only tokens that begin like a word are stemmed: the stemmer
+        rewrites endings, so a word begins with its stem less its last three letters."""
+        if not words:
+            return []
+        prefixes = tuple(w[:-1] for w in words if w.endswith("*"))
+        stems = {w for w in words if not w.endswith("*")}
+        starts = tuple({w[:max(2, len(w) - 3)] for w in stems}) + prefixes
+        tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+        tokens = [t for t in tokens if t[2].startswith(starts)]
+        if not tokens:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(f"{MARK}SELECT t, coalesce((ts_lexize('dossier_stem', t))[1], t) "
+                           "FROM unnest(%s::text[]) AS t", [sorted({t[2] for t in tokens})])
+            stemmed = dict(cursor.fetchall())
+        return [(a, b) for a, b, t in tokens
+                if stemmed.get(t) in stems or stemmed.get(t, "").startswith(prefixes or ("\0",))]
+
+    def version(self) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(f"{MARK}SELECT version FROM search_pg_version WHERE id = 1")
+            row = cursor.fetchone()
+        return str(row[0] if row else 0)
+
+    def location(self) -> str:
+        return f"postgres:{connection.settings_dict.get('NAME', '')}"
+
+
+def _insert(cursor, documents: Mapping[int, Document], *, upsert: bool) -> None:
+    """The rows, paragraphs and words of these documents."""
+    records, para, words = docs.batch([d.components for d in documents.values()], documents)
+    conflict = ""
+    if upsert:
+        columns = [c.strip() for c in docs.COLUMNS.split(",")][1:]
+        conflict = (" ON CONFLICT (article_id) DO UPDATE SET "
+                    + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns))
+    cursor.execute(f"{MARK}INSERT INTO search_pg_document ({docs.COLUMNS}) {docs.SELECT_ROWS}{conflict}",
+                   records)
+    cursor.execute(f"{MARK}INSERT INTO search_pg_paragraph (article_id, words) {docs.SELECT_PARAGRAPHS}", para)
+    cursor.execute(MARK + docs.INSERT_WORDS, words)
+
+
+def _bump(cursor) -> None:
+    cursor.execute(f"{MARK}INSERT INTO search_pg_version (id, version) VALUES (1, 1) "
+                   "ON CONFLICT (id) DO UPDATE SET version = search_pg_version.version + 1")
+
+
+def _filters(request: MatchRequest) -> tuple[list[str], list]:
+    """The request's filters as SQL conditions on the document row, with their parameters."""
+    sql, params = [], []
+    for values, condition in ((request.author, "d.authors && %s::text[]"),
+                              (request.outlet, "d.outlet = ANY(%s::text[])"),
+                              (request.topic, "d.topics && %s::text[]")):
+        if values:
+            sql.append(condition)
+            params.append(list(values))
+    if request.scope_topic:
+        sql.append("d.topics @> ARRAY[%s]::text[]")
+        params.append(request.scope_topic)
+    if request.month:
+        months = [m for m in request.month if m != UNDATED]
+        undated = " OR d.precision = 'unknown'" if UNDATED in request.month else ""
+        sql.append(f"(d.month = ANY(%s::text[]){undated})")
+        params.append(months)
+    if request.date_from:
+        sql.append("d.published_end >= %s")
+        params.append(request.date_from)
+    if request.date_to:
+        sql.append("d.published <= %s")
+        params.append(request.date_to)
+    return sql, params
+
+
+def _match_sql(request: MatchRequest, compiled) -> tuple[str, list]:
+    """One statement: the matching set once (materialized), then its total, the asked slice
+    in order and every facet's counts over it."""
+    where, params = _filters(request)
+    if compiled is not None:
+        where.insert(0, compiled.condition.sql)
+        params[:0] = compiled.condition.params
+    relevance = request.order == "relevance" and compiled is not None and compiled.rank
+    rank_params = []
+    if relevance:
+        ranks = (f"ts_rank_cd('{{0, 0, 0, 1}}', d.document, %s::tsquery) AS title_rank, "
+                 f"ts_rank_cd('{WEIGHTS}', d.document, %s::tsquery, 1) AS rank")
+        rank_params = [compiled.rank, compiled.rank]
+        order = ORDERS["relevance"]
+    else:
+        ranks = "0 AS title_rank, 0 AS rank"
+        order = ORDERS["oldest" if request.order == "oldest" else "newest"]
+    condition = " AND ".join(where) or "TRUE"
+    matches = (f"SELECT d.article_id, d.authors, d.outlet, d.topics, d.month, d.precision, "
+               f"d.published, {ranks} FROM search_pg_document d WHERE {condition}")
+    matches = matches.replace(PARAGRAPHS, "search_pg_paragraph")
+    page = "ARRAY[]::bigint[]"
+    page_params = []
+    if request.limit != 0:
+        page = f"ARRAY(SELECT article_id FROM m ORDER BY {order} LIMIT %s OFFSET %s)"
+        page_params = [request.limit, request.offset]
+    facets = ", ".join(f"(SELECT json_object_agg(v, n) FROM ({sql}) AS f)" for sql in FACET_SQL.values())
+    facets += ", (SELECT count(*) FROM m WHERE precision = 'unknown')"
+    if not request.facets:
+        facets = "NULL, NULL, NULL, NULL, NULL"
+    sql = (f"{MARK}WITH m AS MATERIALIZED ({matches}) "
+           f"SELECT (SELECT count(*) FROM m), {page}, {facets}")
+    return sql, [*rank_params, *params, *page_params]
