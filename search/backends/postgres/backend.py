@@ -9,6 +9,7 @@ documents. The query tree is compiled by ``compiler``; the rows are built by ``d
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 
@@ -20,6 +21,7 @@ from search import querytree as qt
 from search.backends.base import UNDATED, Document, MatchRequest, MatchResult, SearchBackend
 from search.backends.postgres import documents as docs
 from search.backends.postgres.compiler import PARAGRAPHS, Compiler
+from search.backends.postgres.compiler import quote as quote_lexeme
 
 # The SQL this engine sends starts with this comment, so a test that counts a page's own
 # queries can tell them from the engine's.
@@ -175,6 +177,12 @@ class PostgresBackend(SearchBackend):
         return [(a, b) for a, b, t in tokens
                 if stemmed.get(t) in stems or stemmed.get(t, "").startswith(prefixes or ("\0",))]
 
+    def related(self, article_id: int, components: dict, *, limit: int) -> list[int]:
+        if limit <= 0:
+            return []
+        with connection.cursor() as cursor:
+            return related_ids(cursor, article_id, components, limit)
+
     def version(self) -> str:
         with connection.cursor() as cursor:
             cursor.execute(f"{MARK}SELECT version FROM search_pg_version WHERE id = 1")
@@ -263,3 +271,68 @@ def _match_sql(request: MatchRequest, compiled) -> tuple[str, list]:
     sql = (f"{MARK}WITH m AS MATERIALIZED ({matches}) "
            f"SELECT (SELECT count(*) FROM m), {page}, {facets}")
     return sql, [*rank_params, *params, *page_params]
+
+
+# More like this --------------------------------------------------------------------------------
+
+KEY_TERMS = 20  # the article's words a related query ORs, at most
+CANDIDATES = 60  # its most used words whose archive frequency is counted
+USE_WEIGHTS = {"A": 3.0, "C": 2.0, "D": 1.0}  # one use of a word, by field (title, lede, body)
+MAX_SHARE = 0.2  # a word in more of the archive than this is too common to mean a subject
+COMMON_FLOOR = 100
+POSTINGS_BUDGET = 8_000  # documents the chosen words may match together, at any archive size
+
+
+def related_ids(cursor, article_id: int, components: dict, limit: int) -> list[int]:
+    """The articles that score best on this one's key words (tf-idf, as the Whoosh engine
+    chooses them), each word's rank weighed by its share of the best word's tf-idf."""
+    terms = _key_terms(cursor, components)
+    if not terms:
+        return []
+    top = terms[0][1]
+    score = " + ".join(f"{weight / top:.6f} * ts_rank('{WEIGHTS}', d.document, %s::tsquery)"
+                       for _, weight in terms)
+    queries = [quote_lexeme(term) for term, _ in terms]
+    cursor.execute(f"{MARK}SELECT d.article_id FROM search_pg_document d "
+                   f"WHERE d.document @@ %s::tsquery AND d.article_id <> %s "
+                   f"ORDER BY {score} DESC, d.article_id LIMIT %s",
+                   [" | ".join(queries), article_id, *queries, limit])
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _key_terms(cursor, components: dict) -> list[tuple[str, float]]:
+    """The article's best words by tf-idf among those other articles hold (document
+    frequency 2 up to a share of the archive), within the postings budget."""
+    lede, body = components.get("lede") or "", components.get("body") or ""
+    if lede and lede in body:
+        lede = ""  # a lede that opens the body is counted once, in the body
+    cursor.execute(f"{MARK}SELECT lexeme, weights FROM unnest("
+                   "setweight(to_tsvector('english', %s), 'A') || "
+                   "setweight(to_tsvector('english', %s), 'C') || "
+                   "setweight(to_tsvector('english', %s), 'D'))",
+                   [components.get("title") or "", lede, body])
+    uses = {lexeme: sum(USE_WEIGHTS.get(w, 0.0) for w in weights)
+            for lexeme, weights in cursor.fetchall()
+            if len(lexeme) > 1 and not lexeme.isdigit()}
+    candidates = sorted(uses, key=lambda t: (-uses[t], t))[:CANDIDATES]
+    if not candidates:
+        return []
+    cursor.execute(f"{MARK}SELECT count(*) FROM search_pg_document")
+    total = cursor.fetchone()[0]
+    ceiling = max(COMMON_FLOOR, MAX_SHARE * total)
+    cap = int(min(ceiling, POSTINGS_BUDGET)) + 1
+    cursor.execute(f"{MARK}SELECT t, (SELECT count(*) FROM (SELECT 1 FROM search_pg_document "
+                   "WHERE document @@ q::tsquery LIMIT %s) AS x) "
+                   "FROM unnest(%s::text[], %s::text[]) AS u(t, q)",
+                   [cap, candidates, [quote_lexeme(t) for t in candidates]])
+    frequency = dict(cursor.fetchall())
+    scored = sorted((-uses[t] * math.log(1 + total / df), t, df) for t, df in frequency.items()
+                    if 2 <= df <= ceiling)
+    chosen, budget = [], POSTINGS_BUDGET
+    for score, term, df in scored:
+        if df <= budget:
+            chosen.append((term, -score))
+            budget -= df
+            if len(chosen) == KEY_TERMS:
+                break
+    return chosen
