@@ -20,12 +20,9 @@ from django.db import connection, transaction
 from search import querytree as qt
 from search.backends.base import UNDATED, Document, MatchRequest, MatchResult, SearchBackend
 from search.backends.postgres import documents as docs
-from search.backends.postgres.compiler import PARAGRAPHS, Compiler
+from search.backends.postgres.compiler import MARK, PARAGRAPHS, Compiler
 from search.backends.postgres.compiler import quote as quote_lexeme
 
-# The SQL this engine sends starts with this comment, so a test that counts a page's own
-# queries can tell them from the engine's.
-MARK = "/* search_pg */ "
 # ts_rank_cd's weights for D (body), C (lede), B (names), A (title), in the ratios of the
 # Whoosh engine's field boosts.
 WEIGHTS = "{0.25, 0.5, 0.375, 1.0}"

@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 
 from search import querytree as qt
 
+# The SQL this engine sends starts with this comment, so a test that counts a page's own
+# queries can tell them from the engine's.
+MARK = "/* search_pg */ "
 PARAGRAPHS = "__paragraphs__"  # replaced by the table (or CTE) of paragraphs
 LABELS = {"title": "A", "lede": "C", "body": "D"}
 RANKED_LABELS = "ACD"  # proximity looks in the ranked text, never across names
@@ -91,7 +94,7 @@ class Compiler:
         """``function(config, text)`` as tsquery text ('' when no word is left)."""
         assert function in ("plainto_tsquery", "phraseto_tsquery")
         assert config in ("english", "dossier", "simple")
-        self.cursor.execute(f"SELECT {function}('{config}', %s)::text", [text])
+        self.cursor.execute(f"{MARK}SELECT {function}('{config}', %s)::text", [text])
         return self.cursor.fetchone()[0]
 
     def expand(self, node: qt.Wildcard | qt.Fuzzy, column: str) -> list[str]:
@@ -99,12 +102,12 @@ class Compiler:
         if isinstance(node, qt.Wildcard):
             pattern = node.pattern.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern = pattern.replace("*", "%").replace("?", "_")
-            self.cursor.execute(f"SELECT DISTINCT {column} FROM search_pg_word "
+            self.cursor.execute(f"{MARK}SELECT DISTINCT {column} FROM search_pg_word "
                                 f"WHERE {column} LIKE %s LIMIT {MAX_TERMS}", [pattern])
         else:
             word = node.word.lower()
             self.cursor.execute(
-                f"SELECT DISTINCT {column} FROM search_pg_word WHERE left({column}, %s) = left(%s, %s) "
+                f"{MARK}SELECT DISTINCT {column} FROM search_pg_word WHERE left({column}, %s) = left(%s, %s) "
                 f"AND levenshtein_less_equal({column}, %s, %s) <= %s LIMIT {MAX_TERMS}",
                 [node.prefix, word, node.prefix, word, node.distance, node.distance])
         return sorted(row[0] for row in self.cursor.fetchall())
