@@ -102,7 +102,8 @@ class PostgresBackend(SearchBackend):
             total, ids, *facets = cursor.fetchone()
         result = MatchResult(list(ids or []), total, words=compiled.words if compiled else frozenset())
         if request.facets:
-            result.facets = {name: dict(counts or {}) for name, counts in zip(FACET_SQL, facets, strict=False)}
+            result.facets = {name: dict(counts or {})
+                             for name, counts in zip(FACET_SQL, facets, strict=False)}
             if undated := facets[-1]:
                 result.facets["month"][UNDATED] = undated
         return result
@@ -200,7 +201,8 @@ def _insert(cursor, documents: Mapping[int, Document], *, upsert: bool) -> None:
                     + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns))
     cursor.execute(f"{MARK}INSERT INTO search_pg_document ({docs.COLUMNS}) {docs.SELECT_ROWS}{conflict}",
                    records)
-    cursor.execute(f"{MARK}INSERT INTO search_pg_paragraph (article_id, words) {docs.SELECT_PARAGRAPHS}", para)
+    cursor.execute(f"{MARK}INSERT INTO search_pg_paragraph (article_id, words) "
+                   f"{docs.SELECT_PARAGRAPHS}", para)
     cursor.execute(MARK + docs.INSERT_WORDS, words)
 
 

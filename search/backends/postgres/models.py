@@ -31,6 +31,9 @@ class SearchDocument(models.Model):
         db_table = "search_pg_document"
         indexes = [GinIndex(fields=["document"], name="search_pg_document_gin")]
 
+    def __str__(self) -> str:
+        return f"search document of article {self.article_id}"
+
 
 class SearchParagraph(models.Model):
     """One paragraph of an article's text (a title, a lede or body paragraph, a name) with
@@ -44,6 +47,9 @@ class SearchParagraph(models.Model):
         db_table = "search_pg_paragraph"
         indexes = [GinIndex(fields=["words"], name="search_pg_paragraph_gin")]
 
+    def __str__(self) -> str:
+        return f"a paragraph of article {self.article_id}"
+
 
 class SearchWord(models.Model):
     """A word the archive holds (lowercased, unstemmed) with its stem and where it was seen
@@ -56,6 +62,9 @@ class SearchWord(models.Model):
     class Meta:
         db_table = "search_pg_word"
 
+    def __str__(self) -> str:
+        return self.word
+
 
 class SearchVersion(models.Model):
     """One row, bumped by every write of documents: what ``version()`` reports."""
@@ -64,3 +73,6 @@ class SearchVersion(models.Model):
 
     class Meta:
         db_table = "search_pg_version"
+
+    def __str__(self) -> str:
+        return f"search version {self.version}"
