@@ -115,8 +115,8 @@ class PostgresBackend(SearchBackend):
         if not components or not queries:
             return hits
         with connection.cursor() as cursor:
-            records, para, _words = docs.batch(components)
-            selects, params = [], [*records, *para]
+            para, records, _words = docs.batch(components)
+            selects, params = [], [*para, *records]
             for slug, tree in queries.items():
                 compiled = Compiler(cursor).compile(tree)
                 if compiled is None:
@@ -126,9 +126,8 @@ class PostgresBackend(SearchBackend):
                 params += [slug, *condition.params]
             if not selects:
                 return hits
-            sql = (f"{MARK}WITH d({docs.COLUMNS}) AS MATERIALIZED ({docs.SELECT_ROWS}), "
-                   f"para(article_id, words) AS MATERIALIZED ({docs.SELECT_PARAGRAPHS}) "
-                   + " UNION ALL ".join(selects).replace(PARAGRAPHS, "para"))
+            sql = (f"{MARK}WITH {docs.PARAGRAPHS_CTE}, d({docs.COLUMNS}) AS MATERIALIZED "
+                   f"({docs.SELECT_ROWS}) " + " UNION ALL ".join(selects).replace(PARAGRAPHS, "x"))
             cursor.execute(sql, params)
             for slug, pk in cursor.fetchall():
                 hits[pk].add(slug)
@@ -192,17 +191,18 @@ class PostgresBackend(SearchBackend):
 
 
 def _insert(cursor, documents: Mapping[int, Document], *, upsert: bool) -> None:
-    """The rows, paragraphs and words of these documents."""
-    records, para, words = docs.batch([d.components for d in documents.values()], documents)
+    """The paragraphs, rows and words of these documents: each text analyzed once, the
+    document made of its paragraphs' vectors."""
+    para, records, words = docs.batch([d.components for d in documents.values()], documents)
     conflict = ""
     if upsert:
         columns = [c.strip() for c in docs.COLUMNS.split(",")][1:]
         conflict = (" ON CONFLICT (article_id) DO UPDATE SET "
                     + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns))
-    cursor.execute(f"{MARK}INSERT INTO search_pg_document ({docs.COLUMNS}) {docs.SELECT_ROWS}{conflict}",
-                   records)
-    cursor.execute(f"{MARK}INSERT INTO search_pg_paragraph (article_id, words) "
-                   f"{docs.SELECT_PARAGRAPHS}", para)
+    cursor.execute(f"{MARK}WITH {docs.PARAGRAPHS_CTE}, p AS (INSERT INTO search_pg_paragraph "
+                   "(article_id, words) SELECT article_id, words FROM x) "
+                   f"INSERT INTO search_pg_document ({docs.COLUMNS}) {docs.SELECT_ROWS}{conflict}",
+                   [*para, *records])
     cursor.execute(MARK + docs.INSERT_WORDS, words)
 
 
