@@ -37,6 +37,7 @@ FACET_SQL = {
     "topic": "SELECT v, count(*) AS n FROM m, unnest(m.topics) AS v GROUP BY v",
     "month": "SELECT month AS v, count(*) AS n FROM m WHERE month <> '' GROUP BY month",
 }
+WORK_MEM = "64MB"  # a batch's paragraphs are sorted into documents in memory, not on disk
 SPELLING_SIMILARITY = 0.2  # pg_trgm's threshold for a candidate spelling
 SPELLING_DISTANCE = 2  # edits, as the Whoosh engine's suggestions
 _TOKEN = re.compile(r"\w+")
@@ -58,6 +59,7 @@ class PostgresBackend(SearchBackend):
             return
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"{MARK}SET LOCAL lock_timeout = %s", [f"{int(timeout * 1000)}ms"])
+            cursor.execute(f"{MARK}SET LOCAL work_mem = '{WORK_MEM}'")
             ids = list(documents)
             cursor.execute(f"{MARK}DELETE FROM search_pg_paragraph WHERE article_id = ANY(%s)", [ids])
             gone = [pk for pk, d in documents.items() if d is None]
@@ -73,6 +75,7 @@ class PostgresBackend(SearchBackend):
         """Everything replaced in one transaction: readers see the old rows until it commits."""
         done = 0
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"{MARK}SET LOCAL work_mem = '{WORK_MEM}'")
             for table in ("search_pg_paragraph", "search_pg_document", "search_pg_word"):
                 cursor.execute(f"{MARK}DELETE FROM {table}")
             for batch in batches:
@@ -128,9 +131,14 @@ class PostgresBackend(SearchBackend):
                 return hits
             sql = (f"{MARK}WITH {docs.PARAGRAPHS_CTE}, d({docs.COLUMNS}) AS MATERIALIZED "
                    f"({docs.SELECT_ROWS}) " + " UNION ALL ".join(selects).replace(PARAGRAPHS, "x"))
-            cursor.execute(sql, params)
-            for slug, pk in cursor.fetchall():
-                hits[pk].add(slug)
+            with transaction.atomic():
+                # The CTEs have no statistics: the planner would rescan the paragraphs once per
+                # article for a phrase, where one hashed pass over them answers every article.
+                cursor.execute(f"{MARK}SET LOCAL enable_nestloop = off")
+                cursor.execute(f"{MARK}SET LOCAL work_mem = '{WORK_MEM}'")
+                cursor.execute(sql, params)
+                for slug, pk in cursor.fetchall():
+                    hits[pk].add(slug)
         return hits
 
     def respell(self, words: list[str]) -> dict[str, str]:

@@ -170,8 +170,10 @@ class Compiler:
         return Part(f"d.{column or 'document'} @@ %s::tsquery", [tsquery])
 
     def in_paragraph(self, tsquery: str) -> Part:
-        return Part(f"EXISTS (SELECT 1 FROM {PARAGRAPHS} p WHERE p.article_id = d.article_id "
-                    "AND p.words @@ %s::tsquery)", [tsquery])
+        # Uncorrelated: the tsquery is tested once per paragraph (a GIN scan on the table),
+        # never once per paragraph and candidate article.
+        return Part(f"d.article_id IN (SELECT p.article_id FROM {PARAGRAPHS} p "
+                    "WHERE p.words @@ %s::tsquery)", [tsquery])
 
     def phrase(self, node: qt.Phrase, column: str | None, label: str, positive: bool) -> Part | None:
         config = "simple" if column else "dossier"
