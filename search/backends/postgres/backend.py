@@ -37,6 +37,7 @@ FACET_SQL = {
     "topic": "SELECT v, count(*) AS n FROM m, unnest(m.topics) AS v GROUP BY v",
     "month": "SELECT month AS v, count(*) AS n FROM m WHERE month <> '' GROUP BY month",
 }
+WRITE_LOCK = 0x5EA2C4  # the advisory lock key every write of the engine's tables takes
 WORK_MEM = "64MB"  # a batch's paragraphs are sorted into documents in memory, not on disk
 SPELLING_SIMILARITY = 0.2  # pg_trgm's threshold for a candidate spelling
 SPELLING_DISTANCE = 2  # edits, as the Whoosh engine's suggestions
@@ -59,7 +60,7 @@ class PostgresBackend(SearchBackend):
             return
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"{MARK}SET LOCAL lock_timeout = %s", [f"{int(timeout * 1000)}ms"])
-            cursor.execute(f"{MARK}SET LOCAL work_mem = '{WORK_MEM}'")
+            _write_lock(cursor)
             ids = list(documents)
             cursor.execute(f"{MARK}DELETE FROM search_pg_paragraph WHERE article_id = ANY(%s)", [ids])
             gone = [pk for pk, d in documents.items() if d is None]
@@ -75,7 +76,7 @@ class PostgresBackend(SearchBackend):
         """Everything replaced in one transaction: readers see the old rows until it commits."""
         done = 0
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"{MARK}SET LOCAL work_mem = '{WORK_MEM}'")
+            _write_lock(cursor)
             for table in ("search_pg_paragraph", "search_pg_document", "search_pg_word"):
                 cursor.execute(f"{MARK}DELETE FROM {table}")
             for batch in batches:
@@ -212,6 +213,13 @@ def _insert(cursor, documents: Mapping[int, Document], *, upsert: bool) -> None:
                    f"INSERT INTO search_pg_document ({docs.COLUMNS}) {docs.SELECT_ROWS}{conflict}",
                    [*para, *records])
     cursor.execute(MARK + docs.INSERT_WORDS, words)
+
+
+def _write_lock(cursor) -> None:
+    """One writer at a time, until its transaction ends (``lock_timeout`` bounds the wait):
+    two writers of one article would each delete the paragraphs they saw and both insert."""
+    cursor.execute(f"{MARK}SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+    cursor.execute(f"{MARK}SET LOCAL work_mem = '{WORK_MEM}'")
 
 
 def _bump(cursor) -> None:

@@ -2,6 +2,8 @@
 per write, the index kinds, and a clear refusal on another database."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.db import connection
@@ -143,3 +145,35 @@ def test_topic_hits_write_nothing(fields):
         cursor.execute("SELECT count(*) FROM search_pg_document")
         assert cursor.fetchone()[0] == before
     assert hits == {99: {"w"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_writer_waits_for_the_first_and_gives_up_at_its_timeout():
+    from django.db import OperationalError, transaction
+
+    from search.backends.postgres.backend import WRITE_LOCK
+
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            holding.set()
+            release.wait(10)
+        connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    backend = get_backend()
+    try:
+        assert holding.wait(10)
+        started = time.monotonic()
+        with pytest.raises(OperationalError):
+            backend.apply({1: None}, timeout=0.5)
+        assert 0.4 < time.monotonic() - started < 5
+    finally:
+        release.set()
+        holder.join(10)
+    before = backend.version()
+    backend.apply({1: None}, timeout=5)
+    assert backend.version() != before
