@@ -72,8 +72,10 @@ class PostgresBackend(SearchBackend):
             _bump(cursor)
 
     def rebuild(self, batches: Iterable[list[Document]],
-                progress: Callable[[int], None] | None = None) -> None:
-        """Everything replaced in one transaction: readers see the old rows until it commits."""
+                progress: Callable[[int], None] | None = None, *, procs: int = 1) -> None:
+        """Everything replaced in one transaction: readers see the old rows until it commits.
+        ``procs`` (``rebuild_index --procs``) is accepted and unused: the text is analyzed
+        by the database server, in the one transaction."""
         done = 0
         with transaction.atomic(), connection.cursor() as cursor:
             _write_lock(cursor)

@@ -177,3 +177,11 @@ def test_a_second_writer_waits_for_the_first_and_gives_up_at_its_timeout():
     before = backend.version()
     backend.apply({1: None}, timeout=5)
     assert backend.version() != before
+
+
+def test_rebuild_index_with_several_processes_runs_on_this_engine_too(fields, capsys):
+    from django.core.management import call_command
+
+    call_command("rebuild_index", "--procs", "2")
+    assert "rebuilt" in capsys.readouterr().out
+    assert match("walrus", limit=None).total == 5
