@@ -104,8 +104,15 @@ class PostgresBackend(SearchBackend):
                 if compiled is None:
                     return MatchResult([], 0, searchable=False)
             sql, params = _match_sql(request, compiled)
-            cursor.execute(sql, params)
-            total, ids, *facets = cursor.fetchone()
+            with transaction.atomic():
+                if compiled is not None and PARAGRAPHS not in compiled.condition.sql:
+                    # Prefer the GIN bitmap even for a word in half the archive: a sequential
+                    # scan tests (and decompresses) every document, the bitmap reads only the
+                    # rows' small columns; ranking then reads the matches' documents alone.
+                    # (A phrase's paragraphs are rechecked either way: the planner chooses.)
+                    cursor.execute(f"{MARK}SET LOCAL enable_seqscan = off")
+                cursor.execute(sql, params)
+                total, ids, *facets = cursor.fetchone()
         result = MatchResult(list(ids or []), total, words=compiled.words if compiled else frozenset())
         if request.facets:
             result.facets = {name: dict(counts or {})
