@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -104,13 +105,12 @@ class PostgresBackend(SearchBackend):
                 if compiled is None:
                     return MatchResult([], 0, searchable=False)
             sql, params = _match_sql(request, compiled)
-            with transaction.atomic():
-                if compiled is not None and PARAGRAPHS not in compiled.condition.sql:
-                    # Prefer the GIN bitmap even for a word in half the archive: a sequential
-                    # scan tests (and decompresses) every document, the bitmap reads only the
-                    # rows' small columns; ranking then reads the matches' documents alone.
-                    # (A phrase's paragraphs are rechecked either way: the planner chooses.)
-                    cursor.execute(f"{MARK}SET LOCAL enable_seqscan = off")
+            # Prefer the GIN bitmap even for a word in half the archive: a sequential scan
+            # tests (and decompresses) every document, the bitmap reads only the rows' small
+            # columns; ranking then reads the matches' documents alone. (A phrase's paragraphs
+            # are rechecked either way: there the planner chooses.)
+            bitmap = compiled is not None and PARAGRAPHS not in compiled.condition.sql
+            with planner(cursor, enable_seqscan="off" if bitmap else None):
                 cursor.execute(sql, params)
                 total, ids, *facets = cursor.fetchone()
         result = MatchResult(list(ids or []), total, words=compiled.words if compiled else frozenset())
@@ -141,11 +141,9 @@ class PostgresBackend(SearchBackend):
                 return hits
             sql = (f"{MARK}WITH {docs.PARAGRAPHS_CTE}, d({docs.COLUMNS}) AS MATERIALIZED "
                    f"({docs.SELECT_ROWS}) " + " UNION ALL ".join(selects).replace(PARAGRAPHS, "x"))
-            with transaction.atomic():
-                # The CTEs have no statistics: the planner would rescan the paragraphs once per
-                # article for a phrase, where one hashed pass over them answers every article.
-                cursor.execute(f"{MARK}SET LOCAL enable_nestloop = off")
-                cursor.execute(f"{MARK}SET LOCAL work_mem = '{WORK_MEM}'")
+            # The CTEs have no statistics: the planner would rescan the paragraphs once per
+            # article for a phrase, where one hashed pass over them answers every article.
+            with planner(cursor, enable_nestloop="off", work_mem=f"'{WORK_MEM}'"):
                 cursor.execute(sql, params)
                 for slug, pk in cursor.fetchall():
                     hits[pk].add(slug)
@@ -155,8 +153,8 @@ class PostgresBackend(SearchBackend):
         """Each unknown word's closest word in the archive: fewest edits first, then a name
         before a title word before a text word, then the most similar (pg_trgm)."""
         found = {}
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"{MARK}SET LOCAL pg_trgm.similarity_threshold = {SPELLING_SIMILARITY}")
+        with connection.cursor() as cursor, planner(
+                cursor, **{"pg_trgm.similarity_threshold": str(SPELLING_SIMILARITY)}):
             for word in words:
                 lower = word.lower()
                 cursor.execute(f"{MARK}SELECT 1 FROM search_pg_word WHERE word = %s OR stem = %s LIMIT 1",
@@ -222,6 +220,19 @@ def _insert(cursor, documents: Mapping[int, Document], *, upsert: bool) -> None:
                    f"INSERT INTO search_pg_document ({docs.COLUMNS}) {docs.SELECT_ROWS}{conflict}",
                    [*para, *records])
     cursor.execute(MARK + docs.INSERT_WORDS, words)
+
+
+@contextmanager
+def planner(cursor, **values: str | None) -> Iterator[None]:
+    """These server settings (this module's constants) for the statements of the block,
+    then the defaults again; no savepoint, so a page's own query count stays its own."""
+    values = {name: value for name, value in values.items() if value is not None}
+    with transaction.atomic(savepoint=False):
+        for name, value in values.items():
+            cursor.execute(f"{MARK}SET LOCAL {name} = {value}")
+        yield
+        for name in values:
+            cursor.execute(f"{MARK}RESET {name}")
 
 
 def _write_lock(cursor) -> None:
