@@ -121,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The PostgreSQL search engine's tables (DOSSIER_SEARCH_BACKEND=postgres).
+    INSTALLED_APPS.append("search.backends.postgres")
 
 SECRET_KEY = _secret_key(DATABASES["default"]["ENGINE"])
 

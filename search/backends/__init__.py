@@ -14,7 +14,8 @@ from django.utils.module_loading import import_string
 
 from search.backends.base import SearchBackend
 
-ENGINES = {"whoosh": "search.backends.whoosh.WhooshBackend"}
+ENGINES = {"whoosh": "search.backends.whoosh.WhooshBackend",
+           "postgres": "search.backends.postgres.backend.PostgresBackend"}
 
 
 @lru_cache(maxsize=4)

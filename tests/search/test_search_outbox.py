@@ -84,6 +84,9 @@ def test_a_drain_failing_before_commit_loses_nothing(
     assert IndexTask.objects.count() == 0
 
 
+# Whoosh's own write lock (a file in its index directory); the PostgreSQL engine writes in a
+# transaction of the database, which a killed client's connection gives up by itself.
+@pytest.mark.engine("whoosh")
 def test_a_writer_killed_while_holding_the_lock_does_not_block_the_next(
         seeded_index, django_capture_on_commit_callbacks):
     code = ("import sys, time; from whoosh import index; w = index.open_dir(sys.argv[1]).writer();"
