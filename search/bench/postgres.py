@@ -39,12 +39,14 @@ def running(root: Path):
     """The archive's cluster, started for the block and stopped (not removed) after it."""
     from tests.pg import PostgresServer
 
+    (root / "pg").mkdir(exist_ok=True)
     server = PostgresServer(root=root / "pg")
     try:
         server.start()
     except RuntimeError:
         # A cluster left by a killed run may refuse to start (stale pid file): build it anew.
         server.stop(remove=True)
+        (root / "pg").mkdir()
         server = PostgresServer(root=root / "pg").start()
     try:
         yield server
@@ -100,7 +102,7 @@ def database_mb() -> dict:
                        "coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                        "WHERE c.relkind = 'r' AND c.relname LIKE 'search\\_pg\\_%%'")
         whole, engine = cursor.fetchone()
-    return {"database_mb": round(whole / 2**20, 1), "engine_mb": round(engine / 2**20, 1)}
+    return {"database_mb": round(int(whole) / 2**20, 1), "engine_mb": round(int(engine) / 2**20, 1)}
 
 
 def available() -> bool:

@@ -212,7 +212,9 @@ def worker(step: str, label: str, options: Options) -> dict:
     if step == "build-pg":
         return build_postgres(options)
     if step == "measure-pg":
-        build.prepare_database()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)  # a cluster filled by older code
         return measure_postgres(options)
     if step == "build-dossier":
         return {**build.rebuild_dossier_index(options.procs), "code": build.index_code_version()}

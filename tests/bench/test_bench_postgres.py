@@ -32,8 +32,9 @@ def archive_dir():
 
 
 @pytest.fixture
-def measured(archive_dir):
+def measured(archive_dir, monkeypatch):
     """The PostgreSQL figures of a 40-article archive (only the database step is built)."""
+    monkeypatch.setenv("DOSSIER_BENCH_CORPUS", "none")  # synthetic: reading the real set is slow
     tmp_path = archive_dir
     options = run.Options.smoke_defaults(sizes=["40"], reps=1, uploads=2,
                                          skip=["dossier", "naive", "fts5", "tantivy"])
