@@ -44,7 +44,10 @@ def running(root: Path):
     try:
         server.start()
     except RuntimeError:
-        # A cluster left by a killed run may refuse to start (stale pid file): build it anew.
+        if server.run("pg_ctl", "-D", str(server.data), "status", check=False).returncode == 0:
+            raise RuntimeError(f"The benchmark cluster in {server.root} is already running: "
+                               "another bench run is using it; wait for it to finish.") from None
+        # A cluster left broken by a killed run: build it anew (prepare() refills it).
         server.stop(remove=True)
         (root / "pg").mkdir()
         server = PostgresServer(root=root / "pg").start()
