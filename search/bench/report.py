@@ -1,4 +1,4 @@
-"""The printed table, the targets of issue 5 with PASS/MISS, and results.json."""
+"""The printed table, the targets of issues 5 and 13 with PASS/MISS, and results.json."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-ENGINES = ("dossier", "dossier-cold", "naive", "fts5", "tantivy")
+ENGINES = ("dossier", "dossier-cold", "naive", "fts5", "tantivy", "dossier-pg", "django-naive-pg")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,26 @@ TARGETS = [
 ]
 
 
+# Issue 13, "Targets": the PostgreSQL engine, binding on the 100k archive.
+PG_TARGETS = [
+    Target("full result page p50", "ms", 100, False, lambda f: f["dossier-pg"]["all"]["p50_ms"]),
+    Target("full result page p95", "ms", 400, False, lambda f: f["dossier-pg"]["all"]["p95_ms"]),
+    Target("faster than naive Django p95", "x", 5, True,
+           lambda f: f["django-naive-pg"]["all"]["p95_ms"] / f["dossier-pg"]["all"]["p95_ms"]),
+    Target("indexing", "articles/s", 500, True, lambda f: f["build"]["pg"]["articles_per_s"]),
+]
+
+
+def targets(title: str, rows: list[Target], f: dict) -> list[str]:
+    """One line per target: the figure, the bound and PASS, MISS or n/a."""
+    lines = [title]
+    for target in rows:
+        value, verdict = target.check(f)
+        bound = f"{'>=' if target.higher_is_better else '<='} {target.threshold:g} {target.unit}"
+        lines.append(f"  {target.label:<28}{_num(value):>10} {target.unit:<11}{bound:<20}{verdict}")
+    return lines
+
+
 def _cell(stats: dict | None) -> str:
     if not stats:
         return f"{'-':>21}"
@@ -74,11 +94,16 @@ def table(label: str, f: dict) -> str:
         naive, ours = f.get("naive", {}).get(cls), f["dossier"][cls]
         ratio = naive["p95_ms"] / ours["p95_ms"] if naive and ours["p95_ms"] else None
         lines.append(row + f"{_num(ratio, '.1f') + 'x' if ratio else '-':>19}")
+    if "dossier-pg" in f and "django-naive-pg" in f:
+        lines.append("naive Django / dossier-pg at p95: " + ", ".join(
+            f"{cls} {f['django-naive-pg'][cls]['p95_ms'] / f['dossier-pg'][cls]['p95_ms']:.1f}x"
+            for cls in classes if f["dossier-pg"].get(cls, {}).get("p95_ms")
+            and f["django-naive-pg"].get(cls)))
     lines.append("first query on a new searcher, ms: " + ", ".join(
         f"{e} {f[e].get('first_query_ms')}" for e in engines))
-    capped = f.get("naive", {}).get("capped")
-    if capped:
-        lines.append(f"naive: time budget reached, fewer samples for: {', '.join(capped)}")
+    for name in ("naive", "django-naive-pg"):
+        if capped := f.get(name, {}).get("capped"):
+            lines.append(f"{name}: time budget reached, fewer samples for: {', '.join(capped)}")
     ours = f["dossier"]["all"]
     lines.append("ratio of Dossier to the reference engines (all queries): " + ", ".join(
         f"{e} p50 {ours['p50_ms'] / f[e]['all']['p50_ms']:.1f}x, "
@@ -94,12 +119,23 @@ def table(label: str, f: dict) -> str:
             size = f.get("index_mb", {}).get(name.split()[0])
             lines.append(f"{name:<14}{_num(b.get('articles_per_s')):>12}{_num(b.get('seconds')):>10}"
                          f"{_num(b.get('peak_mb')):>10}{_num(size):>10}")
+    if pg := f.get("build", {}).get("pg"):
+        lines.append(f"{'postgres':<14}{_num(pg.get('articles_per_s')):>12}{_num(pg.get('seconds')):>10}"
+                     f"{_num(pg.get('peak_mb')):>10}{_num(pg.get('engine_mb')):>10}")
+        lines.append(f"(postgres: the engine's documents by the bulk rebuild with procs={pg.get('procs')}; "
+                     f"index MB = its tables; database {_num(pg.get('database_mb'))} MB; "
+                     f"move_archive {_num(pg.get('move_seconds'))} s"
+                     f"{', figures from when the cluster was filled' if pg.get('cached') else ''})")
+    if skipped := f.get("pg", {}).get("skipped"):
+        lines.append(f"PostgreSQL: {skipped}")
     if rebuild := f.get("rebuild"):
         lines.append(f"(dossier rebuild with procs={rebuild.get('procs')}"
                      f"{', figures from when the archive was built' if f.get('cached_build') else ''})")
-    if up := f.get("upload_to_searchable"):
-        lines.append(f"upload-to-searchable, ms: p50 {up['p50_ms']} p95 {up['p95_ms']} "
-                     f"max {up['max_ms']} (n={up['n']})")
+    for name, up in (("", f.get("upload_to_searchable")),
+                     (" on PostgreSQL", f.get("pg", {}).get("upload_to_searchable"))):
+        if up:
+            lines.append(f"upload-to-searchable{name}, ms: p50 {up['p50_ms']} p95 {up['p95_ms']} "
+                         f"max {up['max_ms']} (n={up['n']})")
 
     http = f.get("http")
     if http and "skipped" not in http:
@@ -121,11 +157,9 @@ def table(label: str, f: dict) -> str:
 
     lines.append("")
     scope = "" if label == "100k" else ", shown here for orientation"
-    lines.append(f"Targets (issue 5; binding at 100k{scope}):")
-    for target in TARGETS:
-        value, verdict = target.check(f)
-        bound = f"{'>=' if target.higher_is_better else '<='} {target.threshold:g} {target.unit}"
-        lines.append(f"  {target.label:<28}{_num(value):>10} {target.unit:<11}{bound:<20}{verdict}")
+    lines += targets(f"Targets (issue 5; binding at 100k{scope}):", TARGETS, f)
+    if "dossier-pg" in f:
+        lines += targets(f"PostgreSQL targets (issue 13; binding at 100k{scope}):", PG_TARGETS, f)
     return "\n".join(lines)
 
 

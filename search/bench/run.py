@@ -24,7 +24,8 @@ from search.bench import build, report
 from search.bench.corpus import corpus_version
 
 Log = Callable[[str], None]
-OPTIONAL = ("dossier-cold", "naive", "fts5", "tantivy", "upload", "http")
+OPTIONAL = ("dossier-cold", "naive", "fts5", "tantivy", "upload", "http", "pg", "django-naive-pg")
+PG_ENGINES = ("dossier-pg", "django-naive-pg")
 
 
 @dataclass
@@ -69,8 +70,10 @@ class StepFailed(RuntimeError):
 
 
 
-def run_worker(root: Path, step: str, label: str, options: Options) -> dict:
-    """Run one step in a child process whose data directory is the archive's."""
+def run_worker(root: Path, step: str, label: str, options: Options,
+               env: dict[str, str] | None = None) -> dict:
+    """Run one step in a child process whose data directory is the archive's (``env`` adds
+    variables: the PostgreSQL steps point the child at the archive's cluster)."""
     out = root / f".{step}.json"
     out.unlink(missing_ok=True)
     # A private TMPDIR: whoosh's in-memory indexes (topic membership) spill to
@@ -82,7 +85,7 @@ def run_worker(root: Path, step: str, label: str, options: Options) -> dict:
         [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench", "--worker", step,
          "--size", label, "--worker-out", str(out), "--worker-options", json.dumps(asdict(options))],
         env={**os.environ, "DOSSIER_DATA_DIR": str(root), "DJANGO_LOG_LEVEL": "WARNING",
-             "TMPDIR": str(tmp)},
+             "TMPDIR": str(tmp), **(env or {})},
         cwd=settings.BASE_DIR, check=False)
     if done.returncode:
         raise StepFailed(f"bench step {step} of the {label} archive failed (exit status "
@@ -138,6 +141,8 @@ def main(options: Options, log: Log) -> dict:
         figures["articles"] = stamp["db"]["articles"]
         figures["corpus"] = stamp["db"]["corpus"]
         paths = figures.pop("paths")
+        if "pg" not in options.skip:
+            measure_on_postgres(label, archive, figures, options, log)
         if "http" not in options.skip:
             log(f"{label}: HTTP under wrk ...")
             figures["http"] = measure_http(archive, paths, duration_s=options.http_s)
@@ -154,6 +159,29 @@ def main(options: Options, log: Log) -> dict:
     report.write_results(out, results)
     log(f"Figures written to {out}")
     return results
+
+
+def measure_on_postgres(label: str, archive: Path, figures: dict, options: Options, log: Log) -> None:
+    """Start the archive's cluster, fill it if needed, and add the PostgreSQL rows to ``figures``."""
+    from search.bench import postgres
+
+    if not postgres.available():
+        figures["pg"] = {"skipped": "PostgreSQL's server is not installed (apt-get install postgresql-15)"}
+        log(f"{label}: {figures['pg']['skipped']}")
+        return
+    with postgres.running(archive) as server:
+        built = postgres.prepare(server, archive, label, options, log, run_worker)
+        log(f"{label}: measuring on PostgreSQL ...")
+        pg = run_worker(archive, "measure-pg", label, options,
+                        env=postgres.environment(server.url(postgres.DATABASE)))
+    figures["build"]["pg"] = built
+    figures["pg"] = {k: pg[k] for k in ("index_mb", "upload_to_searchable") if k in pg}
+    for name in PG_ENGINES:
+        if name in pg:
+            figures[name] = pg[name]
+    figures["hits"]["engines"] += [n for n in PG_ENGINES if n in pg]
+    for query_label, totals in pg["hits"].items():
+        figures["hits"]["queries"].setdefault(query_label, {}).update(totals)
 
 
 def profile(label: str, options: Options, log: Log) -> list[str]:
@@ -181,6 +209,13 @@ def worker(step: str, label: str, options: Options) -> dict:
                 "seconds": round(time.perf_counter() - started, 1)}
     if step in ("build-dossier", "measure"):
         build.prepare_database()  # an archive cached by older code gains the newer tables
+    if step == "build-pg":
+        return build_postgres(options)
+    if step == "measure-pg":
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)  # a cluster filled by older code
+        return measure_postgres(options)
     if step == "build-dossier":
         return {**build.rebuild_dossier_index(options.procs), "code": build.index_code_version()}
     if step.startswith("build-"):
@@ -243,6 +278,44 @@ def measure_archive(options: Options) -> dict:
     article = Article.objects.get(pk=ids[len(ids) // 2])
     figures["paths"] = {"home": reverse("archive:home"), "article": article.get_absolute_url(),
                         "search": reverse("search:search") + "?q=health+care"}
+    return figures
+
+
+def build_postgres(options: Options) -> dict:
+    """In the child on the cluster: Dossier's tables, then the engine's documents, timed (the
+    bulk rebuild ``manage.py rebuild_index`` runs, with the PostgreSQL engine)."""
+    from search.bench import postgres
+
+    build.prepare_database()
+    figures = build.rebuild_dossier_index(options.procs)
+    figures.pop("index_mb", None)  # the Whoosh directory: not what this engine wrote
+    return {**figures, **postgres.database_mb()}
+
+
+def measure_postgres(options: Options) -> dict:
+    """In the child on the cluster: Dossier's search and the naive Django way, timed."""
+    from search.bench import measure, postgres, queries
+    from search.bench.engines.django_naive_pg import DjangoNaivePgEngine
+    from search.bench.engines.dossier import DossierPgEngine
+
+    specs = queries.query_set(smoke=options.smoke)
+    figures: dict = {"index_mb": postgres.database_mb()}
+    hits: dict[str, dict[str, int]] = {s.label: {} for s in specs}
+    for name, make in (("dossier-pg", DossierPgEngine), ("django-naive-pg", DjangoNaivePgEngine)):
+        if name in options.skip:
+            continue
+        naive = name == "django-naive-pg"
+        engine = make()
+        timed = measure.time_queries(
+            engine, specs, reps=options.reps, warm=not naive,
+            class_budget_s=options.naive_budget_s if naive else float("inf"))
+        engine.close()
+        figures[name] = timed["figures"]
+        for label, total in timed["totals"].items():
+            hits[label][name] = total
+    figures["hits"] = hits
+    if "upload" not in options.skip:
+        figures["upload_to_searchable"] = measure.upload_to_searchable(options.uploads)
     return figures
 
 

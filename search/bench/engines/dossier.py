@@ -39,3 +39,10 @@ class DossierColdEngine(DossierEngine):
     def search(self, spec: QuerySpec) -> PageResult:
         segments.POSTINGS_CACHE.clear()
         return super().search(spec)
+
+
+class DossierPgEngine(DossierEngine):
+    """The same call with the process on PostgreSQL (``DATABASE_URL`` and
+    ``DOSSIER_SEARCH_BACKEND=postgres`` set by the bench run for its child)."""
+
+    name = "dossier-pg"

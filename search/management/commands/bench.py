@@ -1,4 +1,5 @@
-"""Benchmark Dossier's search against the naive Whoosh way, SQLite FTS5 and tantivy."""
+"""Benchmark Dossier's search, on Whoosh and on PostgreSQL, against naive integrations,
+SQLite FTS5 and tantivy."""
 
 import argparse
 import json
@@ -10,7 +11,8 @@ from search.bench import run
 
 class Command(BaseCommand):
     help = ("Build (or reuse) benchmark archives under var/bench/ and measure search, indexing, "
-            "upload-to-searchable and HTTP; prints a table and writes var/bench/results.json.")
+            "upload-to-searchable and HTTP, on Whoosh and on PostgreSQL (a cluster under the archive); "
+            "prints a table and writes var/bench/results.json.")
 
     def add_arguments(self, parser):
         parser.add_argument("--size", action="append", dest="sizes", metavar="SIZE",
