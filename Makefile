@@ -60,7 +60,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 # and pg_ctl in a temporary directory, apt-installed when missing and root), once per engine
 # in PG_SEARCH_BACKENDS. Ingest parsing and the browser's rendering do not depend on the
 # database; the tests that start PostgreSQL servers of their own ran in the first run already.
-PG_SEARCH_BACKENDS ?= whoosh
+PG_SEARCH_BACKENDS ?= postgres
 PG_TESTS ?= tests --ignore=tests/browser --ignore=tests/ingest --ignore=tests/bench \
   --ignore=tests/test_replica.py --ignore=tests/test_move_archive.py --ignore=tests/test_backup_postgres.py \
   --ignore=tests/test_two_servers.py

@@ -81,12 +81,17 @@ def test_every_row_and_capture_arrives_and_the_source_is_untouched(source, targe
 
 
 def test_the_moved_archive_serves_and_searches(source, target):
+    """The README's steps after a move: on the new database with search in it, setup adds the
+    engine's tables and builds its documents; searches then find what the SQLite archive held."""
     source.manage("move_archive", target, "--no-progress")
-    moved = source.manage("sync_index", env={"DATABASE_URL": target})
+    on_postgres = {"DATABASE_URL": target, "DOSSIER_SEARCH_BACKEND": "postgres",
+                   "DJANGO_SECRET_KEY": "moved-archive-" + "k" * 40}
+    source.manage("migrate", "--noinput", env=on_postgres)
+    moved = source.manage("sync_index", env=on_postgres)
     assert moved.returncode == 0, moved.stderr
     found = source.manage("shell", "-c", "from search.query import SearchRequest, search\n"
                           "print(search(SearchRequest(q='Headline sanctions')).total)",
-                          env={"DATABASE_URL": target})
+                          env=on_postgres)
     assert int(found.stdout.split()[-1]) == 5
 
 

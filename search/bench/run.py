@@ -45,9 +45,11 @@ class Options:
 
     @classmethod
     def smoke_defaults(cls, **overrides) -> Options:
-        """The CI version: 10k, one query per class, few runs, short loads."""
+        """The CI version: 10k, one query per class, few runs, short loads; without the naive
+        Django baseline, whose every sample takes minutes (make bench measures it)."""
+        skip = ["django-naive-pg", *overrides.pop("skip", [])]
         return cls(**{"sizes": ["10k"], "smoke": True, "reps": 3, "naive_budget_s": 5.0,
-                      "uploads": 10, "http_s": 3, **overrides})
+                      "uploads": 10, "http_s": 3, "skip": skip, **overrides})
 
 
 def bench_root() -> Path:
