@@ -106,9 +106,11 @@ def test_a_target_that_holds_an_archive_is_refused_and_left_alone(source, target
 @pytest.mark.parametrize("url, message", [
     ("sqlite:////tmp/other.sqlite3", "not a PostgreSQL URL"),
     ("not a url at all", "not a PostgreSQL URL"),
-    (f"postgres://nobody@127.0.0.1:{free_port()}/none", "Cannot connect to 127.0.0.1"),
+    ("postgres://nobody@127.0.0.1:{free_port}/none", "Cannot connect to 127.0.0.1"),
 ])
 def test_what_is_not_a_reachable_postgres_is_refused(source, url, message):
+    # The port is chosen when the test runs: xdist workers must collect the same test ids.
+    url = url.replace("{free_port}", str(free_port()))
     refused = source.manage("move_archive", url, "--no-progress", check=False)
     assert refused.returncode == 1 and message in refused.stderr, refused.stderr
     assert "Traceback" not in refused.stderr
