@@ -36,8 +36,9 @@ def measured(archive_dir, monkeypatch):
     """The PostgreSQL figures of a 40-article archive (only the database step is built)."""
     monkeypatch.setenv("DOSSIER_BENCH_CORPUS", "none")  # synthetic: reading the real set is slow
     tmp_path = archive_dir
-    options = run.Options.smoke_defaults(sizes=["40"], reps=1, uploads=2,
-                                         skip=["dossier", "naive", "fts5", "tantivy"])
+    # The smoke settings, with the naive Django baseline kept (bench-smoke leaves it out).
+    options = run.Options(sizes=["40"], smoke=True, reps=1, naive_budget_s=5.0, uploads=2, http_s=3,
+                          skip=["dossier", "naive", "fts5", "tantivy"])
     run.ensure_archive("40", tmp_path, options, log=lambda line: None)
     with postgres.running(tmp_path) as server:
         built = postgres.prepare(server, tmp_path, "40", options, lambda line: None, run.run_worker)
