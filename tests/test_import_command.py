@@ -163,6 +163,8 @@ def test_month_precision_is_written_as_a_month_in_json(tmp_path):
     assert (line["published"], line["date_precision"]) == ("2017-03", "month")
 
 
+# No index directory: Whoosh's; the PostgreSQL engine's documents are tables, always there.
+@pytest.mark.engine("whoosh")
 def test_sync_check_without_an_index_reports_and_builds_nothing(index_dir):
     out = io.StringIO()
     with pytest.raises(SystemExit) as exit_:

@@ -98,3 +98,17 @@ def test_a_name_wins_over_a_common_word_at_the_same_distance(db, index_dir,
         make_article(title="More", body_text="She waits, he waits: everyone waits.")
     assert run(q="Weits").suggestion == "weitz"  # "waits" is as close, and more common
     assert run(q="waitts").suggestion == "waits"  # "weitz" is three edits away
+
+
+def test_a_hyphenated_word_is_its_parts_in_phrases_and_words(db, index_dir,
+                                                             django_capture_on_commit_callbacks):
+    """"the president" matches "the president-elect" as a reader sees it (PostgreSQL's parser
+    would put the compound between the two words); the compound itself still finds it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        elect = make_article(title="A week later",
+                             body_text="In the week since, the president-elect backtracked.")
+        other = make_article(title="Elsewhere", body_text="The president spoke; an elect few listened.")
+    assert set(ids(run(q='"the president"'))) == {elect.pk, other.pk}
+    assert ids(run(q='"president-elect"')) == [elect.pk]
+    assert ids(run(q='"the president elect"')) == [elect.pk]
+    assert elect.pk in ids(run(q="president-elect"))

@@ -342,9 +342,9 @@ def _key_terms(cursor, components: dict) -> list[tuple[str, float]]:
     if lede and lede in body:
         lede = ""  # a lede that opens the body is counted once, in the body
     cursor.execute(f"{MARK}SELECT lexeme, weights FROM unnest("
-                   "setweight(to_tsvector('english', %s), 'A') || "
-                   "setweight(to_tsvector('english', %s), 'C') || "
-                   "setweight(to_tsvector('english', %s), 'D'))",
+                   "setweight(to_tsvector('dossier_ranked', %s), 'A') || "
+                   "setweight(to_tsvector('dossier_ranked', %s), 'C') || "
+                   "setweight(to_tsvector('dossier_ranked', %s), 'D'))",
                    [components.get("title") or "", lede, body])
     uses = {lexeme: sum(USE_WEIGHTS.get(w, 0.0) for w in weights)
             for lexeme, weights in cursor.fetchall()

@@ -8,7 +8,8 @@ parameter cast to ``tsquery``. The condition's SQL text is made of this module's
 
 Where the words are looked for:
 - unquoted words, prefixes, wildcards and fuzzy words: the article's weighted ``document``
-  ('english': stemmed, stop words left out; title A, names B, lede C, body D); a field names
+  ('dossier_ranked': 'english' with hyphenated words read as their parts; stemmed, stop words
+  left out; title A, names B, lede C, body D); a field names
   a weight (title:A, lede:C, body:D) or a column of its own (author, outlet, topic: 'simple');
 - phrases and proximity: the article's paragraphs (``PARAGRAPHS``, 'dossier': every word
   kept), so a phrase means its exact words and never spans two paragraphs.
@@ -93,7 +94,7 @@ class Compiler:
     def analyze(self, function: str, config: str, text: str) -> str:
         """``function(config, text)`` as tsquery text ('' when no word is left)."""
         assert function in ("plainto_tsquery", "phraseto_tsquery")
-        assert config in ("english", "dossier", "simple")
+        assert config in ("dossier_ranked", "dossier", "simple")
         self.cursor.execute(f"{MARK}SELECT {function}('{config}', %s)::text", [text])
         return self.cursor.fetchone()[0]
 
@@ -135,7 +136,7 @@ class Compiler:
         column = COLUMNS.get(node.field)
         label = LABELS.get(node.field, "")
         if isinstance(node, qt.Term):
-            tsquery = self.analyze("plainto_tsquery", "simple" if column else "english", node.word)
+            tsquery = self.analyze("plainto_tsquery", "simple" if column else "dossier_ranked", node.word)
             if tsquery and positive and not column:
                 self.ranked(tsquery)
             return self.match(column, weighted(tsquery, label)) if tsquery else None
@@ -184,7 +185,8 @@ class Compiler:
             tsquery = self.analyze("phraseto_tsquery", config, node.words)
         if not tsquery:
             return None
-        if positive and not column and (plain := self.analyze("plainto_tsquery", "english", node.words)):
+        plain = positive and not column and self.analyze("plainto_tsquery", "dossier_ranked", node.words)
+        if plain:
             self.ranked(plain)
         if column:
             return self.match(column, tsquery)
@@ -207,7 +209,7 @@ class Compiler:
             operands.append(" | ".join(f"( {r} )" for r in runs))
             if positive and not column:
                 for leaf in item.leaves():
-                    if plain := self.analyze("plainto_tsquery", "english", _words(leaf)):
+                    if plain := self.analyze("plainto_tsquery", "dossier_ranked", _words(leaf)):
                         self.ranked(plain)
         parts = []
         for first, second in zip(operands, operands[1:], strict=False):
