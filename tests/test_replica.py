@@ -264,3 +264,23 @@ print(json.dumps(seen))
     wait_for(lambda: replica.psql(sql, "dossier") == "1")
     caught_up = probe(env, 'print(json.dumps(served(Client(), "/outlets/lagging-outlet/")))')
     assert caught_up["status"] == 200 and caught_up["default"] == 0
+
+
+def test_the_postgres_engines_own_search_sql_reads_the_replica_too(servers):
+    """With search in the database, a visitor's search (matches, facets, snippets, "did you
+    mean") is read on the replica as well: the primary sees none of it."""
+    primary, replica, env = servers
+    on_postgres = {**env, "DOSSIER_SEARCH_BACKEND": "postgres"}
+    built = subprocess.run([sys.executable, "manage.py", "sync_index", "-v", "0"], cwd=ROOT, env=on_postgres,
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    count = "SELECT count(*) FROM search_pg_document"
+    wait_for(lambda: replica.psql(count, "dossier") == primary.psql(count, "dossier") != "0")
+    seen = probe(on_postgres, """
+client = Client()
+print(json.dumps({path: served(client, path) for path in
+                  ["/search/?q=sanctions", '/search/?q="the+president"', "/search/?q=sanctoins"]}))
+""")
+    for path, counts in seen.items():
+        assert counts["status"] == 200, path
+        assert counts["default"] == 0 and counts["replica"] > 0, (path, counts)

@@ -16,8 +16,9 @@ from contextlib import contextmanager
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
+from archive.routers import read_alias
 from search import querytree as qt
 from search.backends.base import UNDATED, Document, MatchRequest, MatchResult, SearchBackend
 from search.backends.postgres import documents as docs
@@ -98,7 +99,7 @@ class PostgresBackend(SearchBackend):
     # Reading -----------------------------------------------------------------------------
 
     def match(self, request: MatchRequest) -> MatchResult:
-        with connection.cursor() as cursor:
+        with reader().cursor() as cursor:
             compiled = None
             if request.query is not None:
                 compiled = Compiler(cursor).compile(request.query)
@@ -153,7 +154,7 @@ class PostgresBackend(SearchBackend):
         """Each unknown word's closest word in the archive: fewest edits first, then a name
         before a title word before a text word, then the most similar (pg_trgm)."""
         found = {}
-        with connection.cursor() as cursor, planner(
+        with reader().cursor() as cursor, planner(
                 cursor, **{"pg_trgm.similarity_threshold": str(SPELLING_SIMILARITY)}):
             for word in words:
                 lower = word.lower()
@@ -183,7 +184,7 @@ class PostgresBackend(SearchBackend):
         tokens = [t for t in tokens if t[2].startswith(starts)]
         if not tokens:
             return []
-        with connection.cursor() as cursor:
+        with reader().cursor() as cursor:
             cursor.execute(f"{MARK}SELECT t, coalesce((ts_lexize('dossier_stem', t))[1], t) "
                            "FROM unnest(%s::text[]) AS t", [sorted({t[2] for t in tokens})])
             stemmed = dict(cursor.fetchall())
@@ -193,11 +194,11 @@ class PostgresBackend(SearchBackend):
     def related(self, article_id: int, components: dict, *, limit: int) -> list[int]:
         if limit <= 0:
             return []
-        with connection.cursor() as cursor:
+        with reader().cursor() as cursor:
             return related_ids(cursor, article_id, components, limit)
 
     def version(self) -> str:
-        with connection.cursor() as cursor:
+        with reader().cursor() as cursor:
             cursor.execute(f"{MARK}SELECT version FROM search_pg_version WHERE id = 1")
             row = cursor.fetchone()
         return str(row[0] if row else 0)
@@ -222,12 +223,19 @@ def _insert(cursor, documents: Mapping[int, Document], *, upsert: bool) -> None:
     cursor.execute(MARK + docs.INSERT_WORDS, words)
 
 
+def reader():
+    """The connection a search reads on: a streaming replica when the router allows it
+    (``DATABASE_REPLICA_URL``, a visitor's page), else the primary. Writes and the drain's
+    topic judgement always use ``connection``, the primary."""
+    return connections[read_alias()]
+
+
 @contextmanager
 def planner(cursor, **values: str | None) -> Iterator[None]:
     """These server settings (this module's constants) for the statements of the block,
     then the defaults again; no savepoint, so a page's own query count stays its own."""
     values = {name: value for name, value in values.items() if value is not None}
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic(using=cursor.db.alias, savepoint=False):
         for name, value in values.items():
             cursor.execute(f"{MARK}SET LOCAL {name} = {value}")
         yield
