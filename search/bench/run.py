@@ -255,18 +255,7 @@ def measure_archive(options: Options) -> dict:
     figures: dict = {"page_size": PAGE_SIZE, "reps": options.reps, "cpus": os.cpu_count(),
                      "load_avg": round(os.getloadavg()[0], 2),
                      "queries": [s.label for s in specs], "index_mb": {}}
-    hits: dict[str, dict[str, int]] = {s.label: {} for s in specs}
-    for name, make in _engines(options):
-        engine = make()
-        naive = name == "naive"
-        # The naive way has nothing to warm (every request opens the index); its time is capped.
-        timed = measure.time_queries(
-            engine, specs, reps=options.reps, warm=not naive,
-            class_budget_s=options.naive_budget_s if naive else float("inf"))
-        engine.close()
-        figures[name] = timed["figures"]
-        for label, total in timed["totals"].items():
-            hits[label][name] = total
+    hits = time_engines(_engines(options), specs, options, figures, naive="naive")
     figures["hits"] = {"engines": [name for name, _ in _engines(options)], "queries": hits}
     figures["index_mb"]["dossier"] = build.dir_mb(Path(settings.DOSSIER_INDEX_DIR))
     for name in ("naive", "fts5", "tantivy"):
@@ -281,6 +270,25 @@ def measure_archive(options: Options) -> dict:
     figures["paths"] = {"home": reverse("archive:home"), "article": article.get_absolute_url(),
                         "search": reverse("search:search") + "?q=health+care"}
     return figures
+
+
+def time_engines(engines, specs, options: Options, figures: dict, *, naive: str) -> dict:
+    """Time every query on each engine into ``figures[name]``; returns each query's total per
+    engine. The naive way has nothing to warm (every request starts from nothing) and its time
+    per query class is capped."""
+    from search.bench import measure
+
+    hits: dict[str, dict[str, int]] = {s.label: {} for s in specs}
+    for name, make in engines:
+        engine = make()
+        timed = measure.time_queries(
+            engine, specs, reps=options.reps, warm=name != naive,
+            class_budget_s=options.naive_budget_s if name == naive else float("inf"))
+        engine.close()
+        figures[name] = timed["figures"]
+        for label, total in timed["totals"].items():
+            hits[label][name] = total
+    return hits
 
 
 def build_postgres(options: Options) -> dict:
@@ -302,20 +310,10 @@ def measure_postgres(options: Options) -> dict:
 
     specs = queries.query_set(smoke=options.smoke)
     figures: dict = {"index_mb": postgres.database_mb()}
-    hits: dict[str, dict[str, int]] = {s.label: {} for s in specs}
-    for name, make in (("dossier-pg", DossierPgEngine), ("django-naive-pg", DjangoNaivePgEngine)):
-        if name in options.skip:
-            continue
-        naive = name == "django-naive-pg"
-        engine = make()
-        timed = measure.time_queries(
-            engine, specs, reps=options.reps, warm=not naive,
-            class_budget_s=options.naive_budget_s if naive else float("inf"))
-        engine.close()
-        figures[name] = timed["figures"]
-        for label, total in timed["totals"].items():
-            hits[label][name] = total
-    figures["hits"] = hits
+    engines = [(name, make) for name, make in (("dossier-pg", DossierPgEngine),
+                                               ("django-naive-pg", DjangoNaivePgEngine))
+               if name not in options.skip]
+    figures["hits"] = time_engines(engines, specs, options, figures, naive="django-naive-pg")
     if "upload" not in options.skip:
         figures["upload_to_searchable"] = measure.upload_to_searchable(options.uploads)
     return figures
